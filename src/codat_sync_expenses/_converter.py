@@ -1,0 +1,173 @@
+"""The one place where Codat's JSON meets the generated attrs models.
+
+Hooks are built once per class on first use and cached by cattrs, so a request
+pays only for running them. Field names come from each attribute's
+``metadata["json"]`` (written by the code generator); nothing here lists fields.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any, TypeVar, cast
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from . import models
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - exercised by the no-extras test session
+    orjson = None  # type: ignore[assignment]
+
+__all__ = [
+    "DecodeError",
+    "dumps",
+    "format_datetime",
+    "loads",
+    "parse_datetime",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+_FRACTION = re.compile(r"\.(\d+)")
+
+
+class DecodeError(ValueError):
+    """A body that is not JSON, or JSON that does not fit the expected model."""
+
+
+def parse_datetime(value: str) -> datetime:
+    """Parse every ISO 8601 form Codat sends: ``Z``, offsets, no zone, 1-7 digit fractions.
+
+    A value without a zone stays naive: Codat documents it as local to the business.
+    """
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        # Python 3.10 accepts neither "Z" nor fractions other than 3 or 6 digits.
+        normalised = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+        normalised = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), normalised, 1)
+        return datetime.fromisoformat(normalised)
+
+
+def format_datetime(value: datetime) -> str:
+    """Write a datetime the way Codat does: ``Z`` for UTC, no zone for naive values.
+
+    Fractions are written to the millisecond when that loses nothing, so
+    ``...51.027Z`` from Codat goes back out unchanged.
+    """
+    offset = value.utcoffset()
+    if value.microsecond == 0:
+        timespec = "seconds"
+    elif value.microsecond % 1000 == 0:
+        timespec = "milliseconds"
+    else:
+        timespec = "microseconds"
+    text = value.replace(tzinfo=None).isoformat(timespec=timespec)
+    if offset is None:
+        return text
+    if offset == timedelta(0):
+        return text + "Z"
+    return value.isoformat(timespec=timespec)
+
+
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls(value)
+    except ValueError:
+        if not isinstance(value, str):
+            raise
+    # Codat adds enum values over time; keep the raw string as an unlisted member
+    # of the right class instead of failing the whole record.
+    member: Any = str.__new__(cast(Any, cls), value)
+    member._name_ = value
+    member._value_ = value
+    return cast(enum.Enum, member)
+
+
+def _unstructure_enum(member: enum.Enum) -> Any:
+    return member.value
+
+
+def _json_name(attribute: attrs.Attribute[Any]) -> str:
+    return attribute.metadata.get("json", attribute.name)  # type: ignore[no-any-return]
+
+
+def _renames(cls: type[Any]) -> dict[str, Any]:
+    return {
+        a.name: override(rename=_json_name(a)) for a in attrs.fields(cls) if _json_name(a) != a.name
+    }
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=False)
+    converter.register_structure_hook(datetime, lambda value, _: parse_datetime(value))
+    converter.register_unstructure_hook(datetime, format_datetime)
+    # Enums of the models subclass str, so cattrs would pick its str hook before
+    # any predicate; each one is registered by class instead.
+    for model in vars(models).values():
+        if isinstance(model, type) and issubclass(model, enum.Enum):
+            converter.register_structure_hook(model, _structure_enum)
+            converter.register_unstructure_hook(model, _unstructure_enum)
+    converter.register_structure_hook_factory(
+        attrs.has, lambda cls: make_dict_structure_fn(cls, converter, **_renames(cls))
+    )
+    converter.register_unstructure_hook_factory(
+        attrs.has,
+        lambda cls: make_dict_unstructure_fn(
+            cls, converter, _cattrs_omit_if_default=True, **_renames(cls)
+        ),
+    )
+    return converter
+
+
+_converter = _make_converter()
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Build ``cls`` from decoded JSON; raise DecodeError naming every misfit and its path."""
+    try:
+        return _converter.structure(data, cls)
+    except cattrs.BaseValidationError as exc:
+        problems = "; ".join(cattrs.transform_error(exc))
+        raise DecodeError(f"response does not fit {cls.__name__}: {problems}") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise DecodeError(f"response does not fit {cls.__name__}: {exc}") from None
+
+
+def unstructure(obj: Any) -> Any:
+    """Turn a model into JSON-ready data with Codat's field names; None fields are left out."""
+    return _converter.unstructure(obj)
+
+
+if orjson is not None:
+    _loads = orjson.loads
+    _dumps = orjson.dumps
+    _JSONError: type[ValueError] = orjson.JSONDecodeError
+else:  # pragma: no cover - exercised by the no-extras test session
+    _loads = json.loads
+    _JSONError = json.JSONDecodeError
+
+    def _dumps(obj: Any) -> bytes:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def loads(body: bytes, cls: type[T]) -> T:
+    """Decode a JSON body straight into ``cls``."""
+    try:
+        data = _loads(body)
+    except (_JSONError, UnicodeDecodeError) as exc:
+        raise DecodeError(f"response is not JSON: {exc}") from None
+    return structure(data, cls)
+
+
+def dumps(obj: Any) -> bytes:
+    """Encode a model (or plain data) as a compact JSON body."""
+    return _dumps(unstructure(obj))
