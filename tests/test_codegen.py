@@ -1,0 +1,106 @@
+"""The model pipeline: attrs output, deterministic, and it follows spec changes.
+
+Each test copies the pipeline's inputs (pyproject.toml, openapi/, codegen/) to a
+temporary folder and runs the pinned datamodel-code-generator there, exactly as
+``nox -s codegen`` does, so the checkout itself is never touched.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+import pytest
+
+from codat_sync_expenses import models
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATED = Path("src/codat_sync_expenses/models.py")
+
+
+def _generate(tmp_path: Path, edit: Any = None) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    for folder in ("openapi", "codegen"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / GENERATED).parent.mkdir(parents=True)
+    if edit is not None:
+        spec = tmp_path / "openapi" / "customers.yaml"
+        spec.write_text(edit(spec.read_text()))
+    bin_dir = str(Path(sys.executable).parent)
+    subprocess.run(
+        [sys.executable, "-m", "datamodel_code_generator"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        env={"PATH": bin_dir, "HOME": str(tmp_path)},
+    )
+    return tmp_path / GENERATED
+
+
+def _import(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("regenerated_models", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    return module
+
+
+def test_committed_models_are_what_the_spec_generates(tmp_path: Path) -> None:
+    regenerated = _generate(tmp_path)
+    assert regenerated.read_bytes() == (ROOT / GENERATED).read_bytes(), (
+        "models.py is stale: run `nox -s codegen` and commit the result"
+    )
+
+
+def test_generation_is_byte_for_byte_repeatable(tmp_path: Path) -> None:
+    first = _generate(tmp_path / "one").read_bytes()
+    second = _generate(tmp_path / "two").read_bytes()
+    assert first == second
+    assert b"Do not edit" in first.splitlines()[2]
+
+
+def test_a_changed_field_changes_the_generated_class(tmp_path: Path) -> None:
+    def rename_and_retype(text: str) -> str:
+        old = "        taxNumber:\n          type: string\n"
+        assert old in text
+        return text.replace(old, "        taxIdentifier:\n          type: integer\n")
+
+    module = _import(_generate(tmp_path, rename_and_retype))
+    fields = attrs.fields_dict(module.Customer)
+    assert "tax_number" not in fields
+    assert fields["tax_identifier"].metadata == {"json": "taxIdentifier"}
+    assert str(fields["tax_identifier"].type) == "int | None"
+
+
+def test_models_are_keyword_only_attrs_classes() -> None:
+    assert attrs.has(models.Customer)
+    assert all(a.kw_only for a in attrs.fields(models.Customer))
+    with pytest.raises(TypeError):
+        models.Address(models.AddressType.BILLING)  # type: ignore[call-arg]
+
+
+def test_json_names_are_carried_on_the_fields() -> None:
+    fields = attrs.fields_dict(models.Customers)
+    assert fields["links"].metadata == {"json": "_links"}
+    assert fields["page_number"].metadata == {"json": "pageNumber"}
+    assert attrs.fields_dict(models.Links)["self_"].metadata == {"json": "self"}
+
+
+def test_enums_are_str_enums_and_datetimes_are_datetimes() -> None:
+    assert issubclass(models.CustomerStatus, str)
+    assert issubclass(models.CustomerStatus, enum.Enum)
+    attrs.resolve_types(models.Customer)
+    assert "datetime" in str(attrs.fields_dict(models.Customer)["modified_date"].type)
