@@ -1,0 +1,215 @@
+"""Every error the SDK raises on purpose, in one tree::
+
+    CodatError
+    ├── APIConnectionError          no usable answer: refused, reset, DNS, TLS
+    │   └── APITimeoutError         a connect or total timeout ran out
+    ├── APIStatusError              Codat answered with a non-2xx status
+    │   ├── BadRequestError             400
+    │   ├── UnauthorizedError           401
+    │   ├── PaymentRequiredError        402
+    │   ├── ForbiddenError              403
+    │   ├── NotFoundError               404
+    │   ├── ConflictError               409
+    │   ├── TooManyRequestsError        429
+    │   ├── InternalServerError         500
+    │   └── ServiceUnavailableError     503
+    ├── ResponseDecodeError         a 2xx body that is not JSON or not the expected shape
+    ├── ResponseTooLargeError       a body over the client's max_response_bytes
+    └── ClientClosedError           a request on a client that was closed
+
+Arguments that are wrong before anything is sent raise ``ValueError`` or
+``TypeError`` naming the argument. No message here ever holds the API key.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import ErrorMessage, Validation
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "BadRequestError",
+    "ClientClosedError",
+    "CodatError",
+    "ConflictError",
+    "ForbiddenError",
+    "InternalServerError",
+    "NotFoundError",
+    "PaymentRequiredError",
+    "ResponseDecodeError",
+    "ResponseTooLargeError",
+    "ServiceUnavailableError",
+    "TooManyRequestsError",
+    "UnauthorizedError",
+]
+
+BODY_EXCERPT_CHARS = 500
+
+
+class CodatError(Exception):
+    """Base of every error this SDK raises on purpose.
+
+    ``page`` is set when the error ended a paginated walk: the page number to
+    resume from with ``list_async(page=...)``.
+    """
+
+    page: int | None = None
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return text if self.page is None else f"{text} (while fetching page {self.page})"
+
+
+class ClientClosedError(CodatError, RuntimeError):
+    """The client, or the aiohttp session it was given, was already closed."""
+
+
+class APIConnectionError(CodatError):
+    """The request got no usable answer: connection refused or reset, DNS, TLS.
+
+    ``request_sent`` is False when no connection was made, so Codat cannot
+    have acted on the request; when True, a push may or may not have happened.
+    """
+
+    def __init__(self, message: str, *, method: str, path: str, request_sent: bool) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.request_sent = request_sent
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect or total timeout ran out before the answer was complete."""
+
+
+class _ResponseError(CodatError):
+    """An answer was received; carries its status, correlation id and a body excerpt."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        status_code: int,
+        body: str,
+        correlation_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.status_code = status_code
+        self.body = body
+        self.correlation_id = correlation_id
+
+
+class APIStatusError(_ResponseError):
+    """Codat answered with a non-2xx status; Codat's ErrorMessage, if any, is parsed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        status_code: int,
+        body: str,
+        error_message: ErrorMessage | None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            method=method,
+            path=path,
+            status_code=status_code,
+            body=body,
+            correlation_id=error_message.correlation_id if error_message else None,
+        )
+        self.error_message = error_message
+        self.retry_after = retry_after
+
+    @property
+    def service(self) -> str | None:
+        """The Codat service that failed."""
+        return self.error_message.service if self.error_message else None
+
+    @property
+    def error(self) -> str | None:
+        """Codat's own description of the error."""
+        return self.error_message.error if self.error_message else None
+
+    @property
+    def can_be_retried(self) -> str | None:
+        """Codat's hint whether the same request may succeed later."""
+        return self.error_message.can_be_retried if self.error_message else None
+
+    @property
+    def detailed_error_code(self) -> int | None:
+        """Codat's finer-grained error code."""
+        return self.error_message.detailed_error_code if self.error_message else None
+
+    @property
+    def validation(self) -> Validation | None:
+        """Validation errors and warnings that explain a 400."""
+        return self.error_message.validation if self.error_message else None
+
+
+class BadRequestError(APIStatusError):
+    """400: the request or its body is invalid; see ``validation``."""
+
+
+class UnauthorizedError(APIStatusError):
+    """401: the API key is missing, wrong or revoked."""
+
+
+class PaymentRequiredError(APIStatusError):
+    """402: the account's plan or free trial does not cover the request."""
+
+
+class ForbiddenError(APIStatusError):
+    """403: the API key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: the company, connection or customer does not exist."""
+
+
+class ConflictError(APIStatusError):
+    """409: the company's data is in a state that conflicts with the request."""
+
+
+class TooManyRequestsError(APIStatusError):
+    """429: rate limited; ``retry_after`` says how long Codat asked to wait."""
+
+
+class InternalServerError(APIStatusError):
+    """500: Codat failed."""
+
+
+class ServiceUnavailableError(APIStatusError):
+    """503: Codat is temporarily unavailable."""
+
+
+class ResponseDecodeError(_ResponseError):
+    """A 2xx body was not JSON, or did not fit the expected model."""
+
+
+class ResponseTooLargeError(_ResponseError):
+    """The body was larger than the client's ``max_response_bytes``; it was not buffered."""
+
+
+STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    402: PaymentRequiredError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: TooManyRequestsError,
+    500: InternalServerError,
+    503: ServiceUnavailableError,
+}
