@@ -1,0 +1,177 @@
+"""``CodatSyncExpenses``: the one object an application holds."""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import os
+from types import TracebackType
+from typing import TypeVar, cast
+
+import aiohttp
+from yarl import URL
+
+from . import _params as check
+from ._api import API
+from ._transport import RetryPolicy, Secret, Transport
+from ._version import __version__
+from .resources.customers import CustomersResource
+
+__all__ = ["DEFAULT_BASE_URL", "CodatSyncExpenses"]
+
+_T = TypeVar("_T")
+
+DEFAULT_BASE_URL = "https://api.codat.io"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
+
+
+class CodatSyncExpenses:
+    """Async client for Codat's Sync for Expenses customers API.
+
+    Use it as ``async with CodatSyncExpenses(api_key=...) as codat:``, or call
+    ``await codat.aclose()`` when done. It creates its own aiohttp session on
+    first use, or uses (and never closes) the one passed as ``session``.
+    """
+
+    customers: CustomersResource
+    """Create, get, list and update a company's customers."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        auth_header: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        session: aiohttp.ClientSession | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        max_retries: int = 2,
+        max_retry_wait: float = 30.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        """Configure the client; nothing is sent and no session is made until the first call.
+
+        ``api_key`` is the raw key (sent as ``Basic base64(key)``); ``auth_header``
+        is a ready header value instead; with neither, ``CODAT_API_KEY`` is read.
+        ``timeout`` caps a whole request in seconds, ``connect_timeout`` its
+        connection. ``max_retries`` and ``max_retry_wait`` (seconds summed over
+        retries) bound retrying. ``allow_insecure_http`` permits sending the key
+        over plain http to a host that is not loopback, e.g. a test proxy.
+        """
+        # Redact the key arguments first: a traceback with locals shows them otherwise.
+        api_key, auth_header = _redacted(api_key), _redacted(auth_header)
+        self._base_url = _checked_base_url(base_url, allow_insecure_http)
+        authorization = _authorization(api_key, auth_header)
+        _check_positive("timeout", timeout)
+        _check_positive("connect_timeout", connect_timeout)
+        _check_positive("max_response_bytes", max_response_bytes)
+        check.retry_options(timeout=None, max_retries=max_retries)
+        if isinstance(max_retry_wait, bool) or not isinstance(max_retry_wait, (int, float)):
+            raise TypeError(f"max_retry_wait must be a number, not {type(max_retry_wait).__name__}")
+        if max_retry_wait < 0:
+            raise ValueError(f"max_retry_wait must be at least 0, got {max_retry_wait!r}")
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise TypeError(
+                f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
+            )
+        self._transport = Transport(
+            base_url=self._base_url,
+            authorization=authorization,
+            user_agent=f"codat-sync-expenses-python/{__version__}",
+            session=session,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            retry=RetryPolicy(max_retries=max_retries, max_wait=max_retry_wait),
+            max_response_bytes=max_response_bytes,
+        )
+        self.customers = CustomersResource(API(self._transport))
+
+    def __repr__(self) -> str:
+        transport = getattr(self, "_transport", None)  # absent while __init__ fails
+        state = "open" if transport is not None and not transport.closed else "closed"
+        return f"<CodatSyncExpenses base_url={getattr(self, '_base_url', None)!r} {state}>"
+
+    async def aclose(self) -> None:
+        """Close the client and the session it created; safe to call more than once."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> CodatSyncExpenses:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _authorization(api_key: str | None, auth_header: str | None) -> Secret:
+    if api_key is not None and auth_header is not None:
+        raise ValueError("pass api_key or auth_header, not both")
+    if auth_header is not None:
+        if not isinstance(auth_header, str):
+            raise TypeError(f"auth_header must be a str, not {type(auth_header).__name__}")
+        _reject_control_characters("auth_header", auth_header)
+        if not auth_header.startswith("Basic ") or not auth_header[6:].strip():
+            raise ValueError('auth_header must be the whole header value: "Basic <base64 of key>"')
+        return Secret(auth_header)
+    if api_key is None:
+        api_key = _redacted(os.environ.get("CODAT_API_KEY"))
+        if not api_key:
+            raise ValueError(
+                "no Codat API key: pass api_key= or auth_header=, or set CODAT_API_KEY"
+            )
+        name = "CODAT_API_KEY"
+    else:
+        name = "api_key"
+        if not isinstance(api_key, str):
+            raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
+    _reject_control_characters(name, api_key)
+    if not api_key.strip():
+        raise ValueError(f"{name} is empty")
+    return Secret("Basic " + base64.b64encode(api_key.encode()).decode("ascii"))
+
+
+def _redacted(value: _T) -> _T:
+    return cast(_T, Secret(value)) if isinstance(value, str) else value
+
+
+def _reject_control_characters(name: str, value: str) -> None:
+    # Header injection guard; the message never repeats the value.
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        raise ValueError(f"{name} contains a control character (such as CR or LF)")
+
+
+def _checked_base_url(base_url: str, allow_insecure_http: bool) -> str:
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a str, not {type(base_url).__name__}")
+    url = URL(base_url)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"base_url must be an http(s) URL with a host, got {base_url!r}")
+    if url.query_string or url.fragment:
+        raise ValueError(f"base_url must not have a query or fragment, got {base_url!r}")
+    if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
+        raise ValueError(
+            f"refusing to send the API key over plain http to {url.host}; use https, "
+            "or pass allow_insecure_http=True for a trusted proxy"
+        )
+    return base_url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_positive(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")

@@ -1,0 +1,134 @@
+"""Lazy, typed pagination over any page-numbered listing.
+
+``AsyncPaginator`` is what a ``list_async`` call returns: await it for the
+first page, ``async for`` over it for every item, or over ``.pages()`` for
+every page. A page is fetched only when the consumer needs it (or, with
+``prefetch=1``, while the consumer works on the page before it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Sequence
+from typing import Any, Generic, TypeVar
+
+from .errors import CodatError
+
+T = TypeVar("T")
+
+
+class Page(Generic[T]):
+    """One page of a listing: its items and where it stands in the whole."""
+
+    __slots__ = ("_fetch", "_has_next_link", "items", "page_number", "page_size", "total_results")
+
+    def __init__(
+        self,
+        *,
+        items: Sequence[T],
+        page_number: int,
+        page_size: int,
+        total_results: int,
+        has_next_link: bool,
+        fetch: Callable[[int], Awaitable[Page[T]]],
+    ) -> None:
+        self.items = items
+        self.page_number = page_number
+        self.page_size = page_size
+        self.total_results = total_results
+        self._has_next_link = has_next_link
+        self._fetch = fetch
+
+    def __repr__(self) -> str:
+        return (
+            f"Page(page_number={self.page_number}, page_size={self.page_size}, "
+            f"total_results={self.total_results}, items=<{len(self.items)} items>)"
+        )
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def has_next_page(self) -> bool:
+        """Whether Codat signals a further page: a next link, or results beyond this page.
+
+        An empty page always ends the listing.
+        """
+        if not self.items:
+            return False
+        return self._has_next_link or self.page_number * self.page_size < self.total_results
+
+    async def next_page(self) -> Page[T]:
+        """Fetch the page after this one."""
+        if not self.has_next_page():
+            raise RuntimeError("this is the last page; check has_next_page() first")
+        return await self._fetch(self.page_number + 1)
+
+
+class AsyncPaginator(Generic[T]):
+    """Awaitable for the first page; async-iterable over every item of every page."""
+
+    def __init__(
+        self, fetch: Callable[[int], Awaitable[Page[T]]], *, first_page: int, prefetch: int
+    ) -> None:
+        self._fetch = fetch
+        self._first_page = first_page
+        self._prefetch = prefetch
+
+    def __await__(self) -> Generator[Any, None, Page[T]]:
+        return self._fetch(self._first_page).__await__()
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._items()
+
+    async def _items(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        """Every page from the first, fetched lazily (or one ahead with ``prefetch``)."""
+        page = await self._fetch(self._first_page)
+        while True:
+            ahead: asyncio.Task[Page[T]] | None = None
+            if self._prefetch and page.has_next_page():
+                ahead = asyncio.ensure_future(page.next_page())
+            try:
+                yield page
+            except BaseException:
+                if ahead is not None:
+                    _discard(ahead)
+                raise
+            if ahead is not None:
+                page = await ahead
+            elif page.has_next_page():
+                page = await page.next_page()
+            else:
+                return
+
+
+def _discard(task: asyncio.Task[Any]) -> None:
+    # The consumer stopped early: stop the read-ahead, and mark a failure of a
+    # finished one as seen so that asyncio does not warn about it.
+    if task.done():
+        if not task.cancelled():
+            task.exception()
+    else:
+        task.cancel()
+
+
+def page_fetcher(
+    fetch: Callable[[int], Awaitable[Page[T]]],
+) -> Callable[[int], Awaitable[Page[T]]]:
+    """Wrap ``fetch`` so that an error raised for page ``n`` says ``page = n``."""
+
+    async def fetch_page(number: int) -> Page[T]:
+        try:
+            return await fetch(number)
+        except CodatError as exc:
+            exc.page = number
+            raise
+
+    return fetch_page

@@ -1,0 +1,61 @@
+"""Checks on call arguments, run before anything is sent, and their wire encoding."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+from urllib.parse import quote
+
+T = TypeVar("T")
+
+
+def path_segment(name: str, value: object) -> str:
+    """Percent-encode an id as exactly one path segment (``/ ? # %`` and dot-segments too)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{name} must be a non-empty id")
+    if value.strip(".") == "":
+        # "." and ".." would be resolved away by URL normalisation.
+        return "%2E" * len(value)
+    return quote(value, safe="")
+
+
+def instance_of(name: str, value: object, cls: type[T]) -> T:
+    """Return ``value`` if it is a ``cls``; otherwise a TypeError naming the argument."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a {cls.__name__}, not {type(value).__name__}")
+    return value
+
+
+def integer(name: str, value: object, *, minimum: int, maximum: int | None = None) -> str:
+    """Check an int argument's range and return its query-string form."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ValueError(f"{name} must be {bounds}, got {value}")
+    return str(value)
+
+
+def boolean(name: str, value: object) -> str:
+    """Check a bool argument and return its query-string form."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
+    return "true" if value else "false"
+
+
+def text(name: str, value: object) -> str:
+    """Check a str argument (sent as a query value, encoded by the transport)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    return value
+
+
+def retry_options(*, timeout: object, max_retries: object) -> None:
+    """Check the per-call ``timeout`` (seconds) and ``max_retries`` overrides."""
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0
+    ):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    if max_retries is not None:
+        integer("max_retries", max_retries, minimum=0)
