@@ -1,0 +1,13 @@
+"""A fake Codat server for tests and demos: real HTTP on 127.0.0.1, no API key needed.
+
+async with FakeCodatServer() as fake:
+    company_id = fake.add_company()
+    fake.add_customers(company_id, 250)
+    async with CodatSyncExpenses(api_key="any", base_url=fake.url) as codat:
+        ...
+"""
+
+from ._retries import skip_retry_waits
+from ._server import FakeCodatServer, Fault, RecordedRequest
+
+__all__ = ["FakeCodatServer", "Fault", "RecordedRequest", "skip_retry_waits"]
