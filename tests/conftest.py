@@ -1,0 +1,69 @@
+"""Shared fixtures: the fake Codat server, a seeded company, a client, and ad-hoc servers."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import attrs
+import pytest
+from aiohttp import web
+
+from codat_sync_expenses import CodatSyncExpenses
+from codat_sync_expenses.testing import FakeCodatServer
+
+API_KEY = "test-key-9f1c2e7a-DO-NOT-LEAK"
+
+
+@attrs.frozen
+class Company:
+    """A company on the fake server with a connection and seeded customers."""
+
+    id: str
+    connection_id: str
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeCodatServer]:
+    async with FakeCodatServer(api_key=API_KEY) as server:
+        yield server
+
+
+@pytest.fixture
+def company(fake: FakeCodatServer) -> Company:
+    company_id = fake.add_company()
+    connection_id = fake.add_connection(company_id)
+    fake.add_customers(company_id, 25)
+    return Company(id=company_id, connection_id=connection_id)
+
+
+@pytest.fixture
+async def codat(fake: FakeCodatServer) -> AsyncIterator[CodatSyncExpenses]:
+    async with CodatSyncExpenses(api_key=API_KEY, base_url=fake.url, max_retries=0) as client:
+        yield client
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@contextlib.asynccontextmanager
+async def serve(handler: Handler) -> AsyncIterator[str]:
+    """A purpose-built server on 127.0.0.1 answering every path with ``handler``."""
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
