@@ -9,7 +9,7 @@ every page. A page is fetched only when the consumer needs it (or, with
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from .errors import CodatError
@@ -80,16 +80,19 @@ class AsyncPaginator(Generic[T]):
     def __await__(self) -> Generator[Any, None, Page[T]]:
         return self._fetch(self._first_page).__await__()
 
-    def __aiter__(self) -> AsyncIterator[T]:
+    def __aiter__(self) -> AsyncGenerator[T, None]:
         return self._items()
 
-    async def _items(self) -> AsyncIterator[T]:
+    async def _items(self) -> AsyncGenerator[T, None]:
         async for page in self.pages():
             for item in page.items:
                 yield item
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
-        """Every page from the first, fetched lazily (or one ahead with ``prefetch``)."""
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Every page from the first, fetched lazily (or one ahead with ``prefetch``).
+
+        To stop early with a read-ahead in flight, close it: ``contextlib.aclosing``.
+        """
         page = await self._fetch(self._first_page)
         while True:
             ahead: asyncio.Task[Page[T]] | None = None

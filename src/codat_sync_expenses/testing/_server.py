@@ -75,6 +75,7 @@ class FakeCodatServer:
         self._companies: dict[str, Company] = {}
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._stopping = asyncio.Event()
+        self._arrived = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.requests: list[RecordedRequest] = []
         self.url = ""
@@ -162,6 +163,12 @@ class FakeCodatServer:
         """Apply ``fault`` to the next ``times`` calls of ``operation``."""
         self._faults[operation].extend([fault] * times)
 
+    async def wait_for_requests(self, count: int) -> None:
+        """Wait until ``count`` requests in all have arrived (wrap it in a timeout)."""
+        while len(self.requests) < count:
+            self._arrived.clear()
+            await self._arrived.wait()
+
     def requests_for(self, operation: Operation) -> list[RecordedRequest]:
         """The recorded requests of one operation, oldest first."""
         return [r for r in self.requests if r.operation == operation]
@@ -186,6 +193,7 @@ class FakeCodatServer:
                     body=parsed,
                 )
             )
+            self._arrived.set()
             fault = self._faults[operation].popleft() if self._faults[operation] else None
             if fault is not None and fault.delay:
                 await asyncio.sleep(fault.delay)

@@ -1,0 +1,1 @@
+"""Checks of the public API's types: mypy runs over them, pytest does not."""
