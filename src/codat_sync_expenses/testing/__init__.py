@@ -8,6 +8,6 @@ async with FakeCodatServer() as fake:
 """
 
 from ._retries import skip_retry_waits
-from ._server import FakeCodatServer, Fault, RecordedRequest
+from ._server import FakeCodatServer, Fault, Operation, RecordedRequest
 
-__all__ = ["FakeCodatServer", "Fault", "RecordedRequest", "skip_retry_waits"]
+__all__ = ["FakeCodatServer", "Fault", "Operation", "RecordedRequest", "skip_retry_waits"]

@@ -60,6 +60,13 @@ class Fault:
     delay: float = 0.0
     after_processing: bool = False
 
+    @property
+    def fails(self) -> bool:
+        """Whether the fault changes the answer; a bare ``delay`` only slows it."""
+        return (
+            self.status is not None or self.body is not None or self.hang or self.reset or self.cut
+        )
+
 
 class FakeCodatServer:
     """An aiohttp.web server that answers like Codat for the customer operations.
@@ -197,8 +204,9 @@ class FakeCodatServer:
             fault = self._faults[operation].popleft() if self._faults[operation] else None
             if fault is not None and fault.delay:
                 await asyncio.sleep(fault.delay)
-            if fault is not None and not (fault.after_processing or fault.cut):
-                return await self._fail(request, fault)
+            failing = fault if fault is not None and fault.fails else None
+            if failing is not None and not (failing.after_processing or failing.cut):
+                return await self._fail(request, failing)
             if not self._authorized(request):
                 response = _error(401, "Unauthorized", service="PublicApi")
             else:
@@ -206,8 +214,8 @@ class FakeCodatServer:
                     response = await handler(request)
                 except _HTTPError as exc:
                     response = exc.response
-            if fault is not None:
-                return await self._fail(request, fault, response)
+            if failing is not None:
+                return await self._fail(request, failing, response)
             return response
 
         return endpoint
