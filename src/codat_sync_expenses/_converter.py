@@ -10,6 +10,9 @@ from __future__ import annotations
 import enum
 import json
 import re
+import types
+import typing
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
@@ -78,18 +81,52 @@ def format_datetime(value: datetime) -> str:
     return value.isoformat(timespec=timespec)
 
 
-def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
-    try:
-        return cls(value)
-    except ValueError:
+def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
+    members = {member.value: member for member in cls}
+
+    def structure_enum(value: Any, _: Any) -> enum.Enum:
+        member = members.get(value)
+        if member is not None:
+            return member
         if not isinstance(value, str):
-            raise
-    # Codat adds enum values over time; keep the raw string as an unlisted member
-    # of the right class instead of failing the whole record.
-    member: Any = str.__new__(cast(Any, cls), value)
-    member._name_ = value
-    member._value_ = value
-    return cast(enum.Enum, member)
+            raise ValueError(f"{value!r} is not a valid {cls.__name__}")
+        # Codat adds enum values over time; keep the raw string as an unlisted
+        # member of the right class instead of failing the whole record.
+        unlisted: Any = str.__new__(cast(Any, cls), value)
+        unlisted._name_ = value
+        unlisted._value_ = value
+        return cast(enum.Enum, unlisted)
+
+    return structure_enum
+
+
+def _is_optional(type_: Any) -> bool:
+    args = typing.get_args(type_)
+    return (
+        typing.get_origin(type_) in (typing.Union, types.UnionType)
+        and len(args) == 2
+        and type(None) in args
+    )
+
+
+def _optional_hook(converter: cattrs.Converter, optional: Any) -> Callable[[Any, Any], Any]:
+    # cattrs' own Optional hook dispatches on the inner type for every value;
+    # this one resolves it once. Values already of a primitive type pass through.
+    (inner,) = (arg for arg in typing.get_args(optional) if arg is not type(None))
+    inner_hook = converter.get_structure_hook(inner)
+    if inner in (str, int, bool, float):
+
+        def structure_primitive(value: Any, _: Any) -> Any:
+            if value is None or type(value) is inner:
+                return value
+            return inner_hook(value, inner)
+
+        return structure_primitive
+
+    def structure_optional(value: Any, _: Any) -> Any:
+        return None if value is None else inner_hook(value, inner)
+
+    return structure_optional
 
 
 def _unstructure_enum(member: enum.Enum) -> Any:
@@ -114,10 +151,13 @@ def _make_converter() -> cattrs.Converter:
     # any predicate; each one is registered by class instead.
     for model in vars(models).values():
         if isinstance(model, type) and issubclass(model, enum.Enum):
-            converter.register_structure_hook(model, _structure_enum)
+            converter.register_structure_hook(model, _enum_hook(model))
             converter.register_unstructure_hook(model, _unstructure_enum)
     converter.register_structure_hook_factory(
         attrs.has, lambda cls: make_dict_structure_fn(cls, converter, **_renames(cls))
+    )
+    converter.register_structure_hook_factory(
+        _is_optional, lambda optional: _optional_hook(converter, optional)
     )
     converter.register_unstructure_hook_factory(
         attrs.has,

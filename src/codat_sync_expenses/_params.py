@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TypeVar
 from urllib.parse import quote
 
@@ -14,6 +15,12 @@ def path_segment(name: str, value: object) -> str:
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     if not value.strip():
         raise ValueError(f"{name} must be a non-empty id")
+    return _encoded(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _encoded(value: str) -> str:
+    # Ids repeat across calls (a company's id on every one), so encode each once.
     if value.strip(".") == "":
         # "." and ".." would be resolved away by URL normalisation.
         return "%2E" * len(value)
