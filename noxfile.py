@@ -58,3 +58,10 @@ def demo(session: nox.Session) -> None:
     """The SDK against its embedded fake Codat server: no API key, no network."""
     session.install(".")
     session.run("python", "examples/demo.py")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against raw aiohttp and Codat's official SDK (`-- --quick`, `-- --profile`)."""
+    session.install(".[speed]", "codat-sync-for-expenses==9.0.0")
+    session.run("python", "benchmarks/run.py", *session.posargs)
