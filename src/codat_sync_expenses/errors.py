@@ -108,7 +108,14 @@ class _ResponseError(CodatError):
 
 
 class APIStatusError(_ResponseError):
-    """Codat answered with a non-2xx status; Codat's ErrorMessage, if any, is parsed."""
+    """Codat answered with a non-2xx status.
+
+    Codat's ErrorMessage body, when there is one, is ``error_message``; its
+    fields are also here: ``service`` (the failing Codat service), ``error``
+    (Codat's description), ``can_be_retried`` (Codat's hint), ``detailed_error_code``
+    and ``validation`` (what made a 400). ``retry_after`` is the ``Retry-After``
+    header in seconds, when sent.
+    """
 
     def __init__(
         self,
@@ -131,31 +138,11 @@ class APIStatusError(_ResponseError):
         )
         self.error_message = error_message
         self.retry_after = retry_after
-
-    @property
-    def service(self) -> str | None:
-        """The Codat service that failed."""
-        return self.error_message.service if self.error_message else None
-
-    @property
-    def error(self) -> str | None:
-        """Codat's own description of the error."""
-        return self.error_message.error if self.error_message else None
-
-    @property
-    def can_be_retried(self) -> str | None:
-        """Codat's hint whether the same request may succeed later."""
-        return self.error_message.can_be_retried if self.error_message else None
-
-    @property
-    def detailed_error_code(self) -> int | None:
-        """Codat's finer-grained error code."""
-        return self.error_message.detailed_error_code if self.error_message else None
-
-    @property
-    def validation(self) -> Validation | None:
-        """Validation errors and warnings that explain a 400."""
-        return self.error_message.validation if self.error_message else None
+        self.service = error_message.service if error_message else None
+        self.error = error_message.error if error_message else None
+        self.can_be_retried = error_message.can_be_retried if error_message else None
+        self.detailed_error_code = error_message.detailed_error_code if error_message else None
+        self.validation: Validation | None = error_message.validation if error_message else None
 
 
 class BadRequestError(APIStatusError):
