@@ -140,3 +140,25 @@ def test_canonical_form_sees_a_changed_flag(documents: tuple[Document, Document]
     changed = json.loads(json.dumps(ours.root))
     changed["components"]["schemas"]["Customer"]["properties"]["phone"]["nullable"] = False
     assert Document(changed).facts("get-customer") != ours.facts("get-customer")
+
+
+def test_a_real_spec_change_is_caught(documents: tuple[Document, Document]) -> None:
+    """Against Codat's 2023-09-22 spec, the same check names what Codat changed since."""
+    older_path = CODAT.with_name("codat-sync-for-expenses.2023-09-22.openapi.json")
+    if not older_path.exists():
+        pytest.skip("the 2023-09-22 reference spec is not beside the checkout")
+    ours, _ = documents
+    older = Document(json.loads(older_path.read_text()))
+    now, then = ours.facts("create-customer"), older.facts("create-customer")
+    assert now != then
+    phone = ["request", "properties", "contacts", "items", "properties", "phone", "items"]
+
+    def at(facts: dict[str, Any], path: list[str]) -> Any:
+        for key in path:
+            facts = facts[key]
+        return facts
+
+    assert at(then, phone)["required"] == ["number", "type"]
+    assert at(now, phone)["required"] == ["type"]
+    assert "allowSyncOnPushComplete" not in then["parameters"]
+    assert "allowSyncOnPushComplete" in now["parameters"]
