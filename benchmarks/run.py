@@ -86,7 +86,7 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def main() -> None:
     """Run every workload for every contender, interleaved, and report."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="a tenth of each workload")
     parser.add_argument("--profile", action="store_true", help="cProfile the SDK on 1 and 3")
     args = parser.parse_args()
@@ -111,6 +111,8 @@ def main() -> None:
             f"walk {n:,}": _worker("sdk-orjson", "walk", n // scale, url)["peak_rss_kib"]
             for n in (10_000, 1_000_000)
         }
+        structure = _worker("converter", "structure", 10_000, url)
+        report["structure_10000_ms"] = round(structure["seconds"] * 1000, 1)
         baseline = _import_seconds("pass")
         report["import_ms"] = {
             name: round((_import_seconds(f"import {name}") - baseline) * 1000, 1)
@@ -160,6 +162,7 @@ def _print_footer(report: dict[str, Any]) -> None:
     if memory:
         small, large = memory.values()
         print(f"\npeak RSS of the SDK: {memory}  (KiB) -> ratio {large / small:.2f}")
+    print(f"structuring 10,000 decoded customers: {report.get('structure_10000_ms')} ms")
     print(f"import time, ms (median of 7, less bare interpreter start): {report.get('import_ms')}")
 
 

@@ -170,11 +170,26 @@ def _report(operations: int, started: float) -> int:
     return operations
 
 
+async def converter_only(url: str, workload: str, size: int) -> int:
+    """Structure ``size`` realistic customers from decoded JSON: the converter's cost alone."""
+    from codat_sync_expenses import _converter
+    from codat_sync_expenses.models import Customer
+    from codat_sync_expenses.testing._seed import generated_customer
+
+    decoded = [generated_customer(7, i) for i in range(size)]
+    _converter.structure(decoded[0], Customer)
+    started = time.perf_counter()
+    for customer in decoded:
+        _converter.structure(customer, Customer)
+    return _report(size, started)
+
+
 CONTENDERS: dict[str, Callable[[str, str, int], Coroutine[Any, Any, int]]] = {
     "sdk-orjson": sdk,
     "sdk-json": sdk,
     "raw-aiohttp": raw,
     "official": official,
+    "converter": converter_only,
 }
 
 
@@ -182,7 +197,9 @@ def main() -> None:
     """Parse the arguments and run the one measurement."""
     parser = argparse.ArgumentParser()
     parser.add_argument("contender", choices=sorted(CONTENDERS))
-    parser.add_argument("workload", choices=["get", "get-concurrent", "walk", "create-concurrent"])
+    parser.add_argument(
+        "workload", choices=["get", "get-concurrent", "walk", "create-concurrent", "structure"]
+    )
     parser.add_argument("size", type=int)
     parser.add_argument("url")
     args = parser.parse_args()

@@ -28,6 +28,7 @@ RETRY_STATUSES_IDEMPOTENT = frozenset({429, 500, 502, 503, 504})
 RETRY_STATUSES_UNPROCESSED = frozenset({429, 503})
 BACKOFF_INITIAL = 0.5
 BACKOFF_MAX = 8.0
+_BORROWED_SESSION_CLOSED = "the aiohttp session given to CodatSyncExpenses is closed"
 
 
 @attrs.frozen
@@ -130,7 +131,7 @@ class Transport:
             # Created on first use, inside the running loop that will use it.
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         elif self._session.closed:
-            raise ClientClosedError("the aiohttp session given to CodatSyncExpenses is closed")
+            raise ClientClosedError(_BORROWED_SESSION_CLOSED)
         return self._session
 
     async def request(
@@ -255,9 +256,7 @@ class Transport:
             ) from exc
         except RuntimeError as exc:
             if session.closed:
-                raise ClientClosedError(
-                    "the aiohttp session given to CodatSyncExpenses is closed"
-                ) from exc
+                raise ClientClosedError(_BORROWED_SESSION_CLOSED) from exc
             raise
 
     async def _read(self, response: aiohttp.ClientResponse, method: str, path: str) -> bytes:
