@@ -115,6 +115,7 @@ class Transport:
 
     @property
     def closed(self) -> bool:
+        """Whether ``aclose()`` was called."""
         return self._closed
 
     async def aclose(self) -> None:

@@ -48,15 +48,18 @@ class Company:
         return self.generated + len(self.added_order)
 
     def customer_at(self, position: int) -> dict[str, Any]:
+        """The customer at a listing position: generated ones first, then added ones."""
         if position < self.generated:
             identifier = _seed.customer_id(self.seed, position)
             return self.stored.get(identifier) or _seed.generated_customer(self.seed, position)
         return self.stored[self.added_order[position - self.generated]]
 
     def all_customers(self) -> Iterator[dict[str, Any]]:
+        """Every customer in listing order, made as they are read."""
         return (self.customer_at(i) for i in range(len(self)))
 
     def get(self, customer_id: str) -> dict[str, Any] | None:
+        """A customer by id, or None."""
         if customer_id in self.stored:
             return self.stored[customer_id]
         index = _seed.index_of(self.seed, customer_id)
@@ -65,6 +68,7 @@ class Company:
         return None
 
     def add(self, customer: dict[str, Any]) -> None:
+        """Store a new customer at the end of the listing."""
         self.stored[customer["id"]] = customer
         self.added_order.append(customer["id"])
 
