@@ -54,6 +54,9 @@ def test_auth_header_must_be_a_whole_basic_header(header: str) -> None:
         ({"max_retries": -1}, ValueError, "max_retries must be at least 0"),
         ({"max_retries": True}, TypeError, "max_retries must be an int"),
         ({"max_retry_wait": -1}, ValueError, "max_retry_wait must be at least 0"),
+        ({"timeout": float("nan")}, ValueError, "timeout must be a positive number"),
+        ({"timeout": "60"}, TypeError, "timeout must be a number of seconds, not str"),
+        ({"max_response_bytes": 0}, ValueError, "max_response_bytes must be at least 1"),
         ({"session": object()}, TypeError, "session must be an aiohttp.ClientSession"),
     ],
 )

@@ -65,14 +65,11 @@ class CodatSyncExpenses:
         api_key, auth_header = _redacted(api_key), _redacted(auth_header)
         self._base_url = _checked_base_url(base_url, allow_insecure_http)
         authorization = _authorization(api_key, auth_header)
-        _check_positive("timeout", timeout)
-        _check_positive("connect_timeout", connect_timeout)
-        _check_positive("max_response_bytes", max_response_bytes)
-        check.retry_options(timeout=None, max_retries=max_retries)
-        if isinstance(max_retry_wait, bool) or not isinstance(max_retry_wait, (int, float)):
-            raise TypeError(f"max_retry_wait must be a number, not {type(max_retry_wait).__name__}")
-        if max_retry_wait < 0:
-            raise ValueError(f"max_retry_wait must be at least 0, got {max_retry_wait!r}")
+        check.seconds("timeout", timeout)
+        check.seconds("connect_timeout", connect_timeout)
+        check.seconds("max_retry_wait", max_retry_wait, positive=False)
+        check.integer("max_retries", max_retries, minimum=0)
+        check.integer("max_response_bytes", max_response_bytes, minimum=1)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError(
                 f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
@@ -170,8 +167,3 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def _check_positive(name: str, value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")

@@ -58,11 +58,19 @@ def text(name: str, value: object) -> str:
     return value
 
 
+def seconds(name: str, value: object, *, positive: bool = True) -> float:
+    """Check a duration: above zero (or at least zero when not ``positive``), never NaN."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    if not (value > 0 if positive else value >= 0):
+        bound = "a positive number" if positive else "at least 0"
+        raise ValueError(f"{name} must be {bound}, got {value!r}")
+    return float(value)
+
+
 def retry_options(*, timeout: object, max_retries: object) -> None:
-    """Check the per-call ``timeout`` (seconds) and ``max_retries`` overrides."""
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0
-    ):
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    """Check the per-call ``timeout`` and ``max_retries`` overrides, when given."""
+    if timeout is not None:
+        seconds("timeout", timeout)
     if max_retries is not None:
         integer("max_retries", max_retries, minimum=0)
