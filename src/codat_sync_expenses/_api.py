@@ -47,6 +47,8 @@ class API:
             path,
             params=params,
             body=None if body is None else _converter.dumps(body),
+            # Codat's PUT is a push like POST: each one queues a push operation,
+            # so only GET may safely run twice.
             idempotent=method == "GET",
             timeout=timeout,
             max_retries=max_retries,
