@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -201,3 +202,37 @@ def test_bodies_that_are_not_json_raise_decode_error(body: bytes) -> None:
 def test_json_that_is_not_an_object_raises_decode_error() -> None:
     with pytest.raises(_converter.DecodeError, match="Customer"):
         _converter.loads(b"[1, 2]", Customer)
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"status": "Active", "customerName": {"a": 1}}, "$.customer_name"),
+        (
+            {"status": "Active", "addresses": [{"type": "Billing", "city": ["x"]}]},
+            "$.addresses[0].city",
+        ),
+        ({"status": "Active", "metadata": {"isDeleted": "no"}}, "$.metadata.is_deleted"),
+        ({"status": "Active", "customerName": True}, "$.customer_name"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_an_error_not_coerced(body: dict[str, Any], path: str) -> None:
+    with pytest.raises(_converter.DecodeError, match=re.escape(path)):
+        _converter.structure(body, Customer)
+
+
+def test_wrong_types_in_required_fields_are_errors_too() -> None:
+    with pytest.raises(_converter.DecodeError, match=re.escape("$.page_number")):
+        _converter.structure(
+            {
+                "pageNumber": True,
+                "pageSize": 1,
+                "totalResults": 0,
+                "_links": {"self": {}, "current": {}},
+            },
+            Customers,
+        )
+
+
+def test_a_numeric_id_is_accepted_as_its_string() -> None:
+    assert _converter.structure({"status": "Active", "id": 7505}, Customer).id == "7505"

@@ -100,6 +100,28 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
     return structure_enum
 
 
+# What each primitive field accepts from JSON. cattrs' own hooks call str(),
+# int(), ... on anything, so an object where a string belongs would silently
+# become "{'a': 1}". Numbers are still accepted for strings (a numeric id).
+_ACCEPTED: dict[type, tuple[type, ...]] = {
+    str: (str, int, float),
+    int: (int,),
+    float: (int, float),
+    bool: (bool,),
+}
+
+
+def _primitive_hook(kind: type) -> Callable[[Any, Any], Any]:
+    accepted = _ACCEPTED[kind]
+
+    def structure_strictly(value: Any, _: Any) -> Any:
+        if isinstance(value, accepted) and (kind is bool or not isinstance(value, bool)):
+            return kind(value)
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+
+    return structure_strictly
+
+
 def _is_optional(type_: Any) -> bool:
     args = typing.get_args(type_)
     return (
@@ -114,7 +136,7 @@ def _optional_hook(converter: cattrs.Converter, optional: Any) -> Callable[[Any,
     # this one resolves it once. Values already of a primitive type pass through.
     (inner,) = (arg for arg in typing.get_args(optional) if arg is not type(None))
     inner_hook = converter.get_structure_hook(inner)
-    if inner in (str, int, bool, float):
+    if inner in _ACCEPTED:
 
         def structure_primitive(value: Any, _: Any) -> Any:
             if value is None or type(value) is inner:
@@ -147,6 +169,8 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=False)
     converter.register_structure_hook(datetime, lambda value, _: parse_datetime(value))
     converter.register_unstructure_hook(datetime, format_datetime)
+    for kind in _ACCEPTED:
+        converter.register_structure_hook(kind, _primitive_hook(kind))
     # Enums of the models subclass str, so cattrs would pick its str hook before
     # any predicate; each one is registered by class instead.
     for model in vars(models).values():
