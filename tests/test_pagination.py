@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from codat_sync_expenses import CodatSyncExpenses, Page, errors
+from codat_sync_expenses._pagination import PageContents
 from codat_sync_expenses.models import Customer
 from codat_sync_expenses.testing import FakeCodatServer, Fault, skip_retry_waits
 
@@ -257,7 +258,6 @@ def test_page_repr_is_short() -> None:
     async def never(number: int) -> Page[int]:
         raise AssertionError(number)
 
-    page = Page(
-        items=[1, 2], page_number=3, page_size=2, total_results=9, has_next_link=True, fetch=never
-    )
+    contents = PageContents(items=[1, 2], page_size=2, total_results=9, has_next_link=True)
+    page = Page(contents, page_number=3, fetch=never)
     assert repr(page) == "Page(page_number=3, page_size=2, total_results=9, items=<2 items>)"

@@ -12,9 +12,21 @@ import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
+import attrs
+
 from .errors import CodatError
 
 T = TypeVar("T")
+
+
+@attrs.frozen
+class PageContents(Generic[T]):
+    """What a resource reads from one page's answer; the paginator does the rest."""
+
+    items: Sequence[T]
+    page_size: int
+    total_results: int
+    has_next_link: bool
 
 
 class Page(Generic[T]):
@@ -24,19 +36,16 @@ class Page(Generic[T]):
 
     def __init__(
         self,
+        contents: PageContents[T],
         *,
-        items: Sequence[T],
         page_number: int,
-        page_size: int,
-        total_results: int,
-        has_next_link: bool,
         fetch: Callable[[int], Awaitable[Page[T]]],
     ) -> None:
-        self.items = items
+        self.items = contents.items
         self.page_number = page_number
-        self.page_size = page_size
-        self.total_results = total_results
-        self._has_next_link = has_next_link
+        self.page_size = contents.page_size
+        self.total_results = contents.total_results
+        self._has_next_link = contents.has_next_link
         self._fetch = fetch
 
     def __repr__(self) -> str:
@@ -68,14 +77,30 @@ class Page(Generic[T]):
 
 
 class AsyncPaginator(Generic[T]):
-    """Awaitable for the first page; async-iterable over every item of every page."""
+    """Awaitable for the first page; async-iterable over every item of every page.
+
+    ``fetch(n)`` requests page ``n`` and returns its contents. An error it raises
+    gets ``page = n``, so the caller can resume with that page.
+    """
 
     def __init__(
-        self, fetch: Callable[[int], Awaitable[Page[T]]], *, first_page: int, prefetch: int
+        self,
+        fetch: Callable[[int], Awaitable[PageContents[T]]],
+        *,
+        first_page: int,
+        prefetch: int,
     ) -> None:
-        self._fetch = fetch
+        self._fetch_contents = fetch
         self._first_page = first_page
         self._prefetch = prefetch
+
+    async def _fetch(self, number: int) -> Page[T]:
+        try:
+            contents = await self._fetch_contents(number)
+        except CodatError as exc:
+            exc.page = number
+            raise
+        return Page(contents, page_number=number, fetch=self._fetch)
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
         return self._fetch(self._first_page).__await__()
@@ -120,18 +145,3 @@ def _discard(task: asyncio.Task[Any]) -> None:
             task.exception()
     else:
         task.cancel()
-
-
-def page_fetcher(
-    fetch: Callable[[int], Awaitable[Page[T]]],
-) -> Callable[[int], Awaitable[Page[T]]]:
-    """Wrap ``fetch`` so that an error raised for page ``n`` says ``page = n``."""
-
-    async def fetch_page(number: int) -> Page[T]:
-        try:
-            return await fetch(number)
-        except CodatError as exc:
-            exc.page = number
-            raise
-
-    return fetch_page

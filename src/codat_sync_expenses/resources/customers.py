@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import _params as check
 from .._api import API
-from .._pagination import AsyncPaginator, Page, page_fetcher
+from .._pagination import AsyncPaginator, PageContents
 from ..models import CreateCustomerResponse, Customer, Customers, UpdateCustomerResponse
 
 
@@ -87,7 +87,7 @@ class CustomersResource:
             params["orderBy"] = check.text("order_by", order_by)
         check.integer("prefetch", prefetch, minimum=0, maximum=1)
 
-        async def fetch(number: int) -> Page[Customer]:
+        async def fetch(number: int) -> PageContents[Customer]:
             result = await self._api.request(
                 "GET",
                 path,
@@ -96,17 +96,14 @@ class CustomersResource:
                 timeout=timeout,
                 max_retries=max_retries,
             )
-            return Page(
+            return PageContents(
                 items=result.results or [],
-                page_number=number,
                 page_size=result.page_size,
                 total_results=result.total_results,
                 has_next_link=result.links.next is not None,
-                fetch=fetch_page,
             )
 
-        fetch_page = page_fetcher(fetch)
-        return AsyncPaginator(fetch_page, first_page=page, prefetch=prefetch)
+        return AsyncPaginator(fetch, first_page=page, prefetch=prefetch)
 
     async def update_async(
         self,
