@@ -185,20 +185,21 @@ class Transport:
                 retryable = idempotent or not outcome.request_sent
                 after = None
             self._log(method, path, status, started, attempt)
-            delay = self._backoff(attempt) if after is None else after
-            if retryable and retries_left > 0 and delay <= wait_left:
-                retries_left -= 1
-                wait_left -= delay
-                logger.debug(
-                    "%s %s: retrying after %s, attempt %d, wait %.3fs",
-                    method,
-                    path,
-                    status if status is not None else "a connection error",
-                    attempt + 1,
-                    delay,
-                )
-                await self._sleep(delay)
-                continue
+            if retryable and retries_left > 0:
+                delay = self._backoff(attempt) if after is None else after
+                if delay <= wait_left:
+                    retries_left -= 1
+                    wait_left -= delay
+                    logger.debug(
+                        "%s %s: retrying after %s, attempt %d, wait %.3fs",
+                        method,
+                        path,
+                        status if status is not None else "a connection error",
+                        attempt + 1,
+                        delay,
+                    )
+                    await self._sleep(delay)
+                    continue
             if isinstance(outcome, Response):
                 return outcome
             raise outcome
