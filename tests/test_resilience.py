@@ -7,16 +7,21 @@ import email.utils
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
 
+import codat_sync_expenses
 from codat_sync_expenses import CodatSyncExpenses, errors
 from codat_sync_expenses.models import Customer, CustomerStatus
 from codat_sync_expenses.testing import FakeCodatServer, Fault, Operation, skip_retry_waits
 
 from .conftest import API_KEY, Company, closed_port, serve
 
+SDK = str(Path(codat_sync_expenses.__file__).parent)
+FAKE = str(Path(SDK) / "testing")
 NEW = Customer(status=CustomerStatus.ACTIVE, customer_name="Once Only Ltd")
 
 
@@ -271,18 +276,31 @@ async def test_backoff_without_retry_after_is_exponential_with_full_jitter(
 # -- timeouts --------------------------------------------------------------------------
 
 
+def _sdk_tasks() -> set[asyncio.Task[Any]]:
+    """Running tasks whose coroutine is the SDK's own code (the fake server's excluded)."""
+    tasks = set()
+    for task in asyncio.all_tasks():
+        code = getattr(task.get_coro(), "cr_code", None)
+        if code and code.co_filename.startswith(SDK) and not code.co_filename.startswith(FAKE):
+            tasks.add(task)
+    return tasks
+
+
 async def test_timeout_raises_within_a_small_margin_and_leaves_nothing_running(
     fake: FakeCodatServer, company: Company, codat: CodatSyncExpenses
 ) -> None:
     fake.inject("get-customer", Fault(hang=True))
-    before = {t for t in asyncio.all_tasks() if "codat_sync_expenses/_" in repr(t.get_coro())}
     started = time.monotonic()
+    call = asyncio.create_task(
+        codat.customers.get_async(company_id=company.id, customer_id="x", timeout=0.25)
+    )
+    await asyncio.wait_for(fake.wait_for_requests(1), timeout=5)
+    assert _sdk_tasks() == {call}  # the filter sees SDK work while it runs
     with pytest.raises(errors.APITimeoutError, match="timed out"):
-        await codat.customers.get_async(company_id=company.id, customer_id="x", timeout=0.25)
+        await call
     elapsed = time.monotonic() - started
     assert 0.25 <= elapsed < 0.75
-    after = {t for t in asyncio.all_tasks() if "codat_sync_expenses/_" in repr(t.get_coro())}
-    assert after - before == set()
+    assert _sdk_tasks() == set()
 
 
 async def test_client_default_timeout_applies(fake: FakeCodatServer, company: Company) -> None:
