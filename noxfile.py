@@ -7,6 +7,8 @@ import nox
 nox.needs_version = ">=2025.2.9"
 nox.options.sessions = ["lint", "typecheck", "codegen_check", "tests"]
 nox.options.reuse_existing_virtualenvs = True
+# uv builds a venv in well under a second; plain virtualenv where uv is missing.
+nox.options.default_venv_backend = "uv|virtualenv"
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
