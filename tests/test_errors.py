@@ -32,7 +32,7 @@ async def test_documented_status_maps_to_its_class_with_codat_fields(
     status: int,
     error_class: type[errors.APIStatusError],
 ) -> None:
-    fake.inject("get-customer", Fault(status=status))
+    fake.inject("get-customer", Fault.status(status))
     with pytest.raises(error_class) as caught:
         await codat.customers.get_async(company_id=company.id, customer_id="c-1")
     error = caught.value
@@ -57,7 +57,7 @@ async def test_documented_status_maps_to_its_class_with_codat_fields(
 async def test_undocumented_status_is_the_base_status_error(
     fake: FakeCodatServer, company: Company, codat: CodatSyncExpenses
 ) -> None:
-    fake.inject("get-customer", Fault(status=418))
+    fake.inject("get-customer", Fault.status(418))
     with pytest.raises(errors.APIStatusError) as caught:
         await codat.customers.get_async(company_id=company.id, customer_id="c-1")
     assert type(caught.value) is errors.APIStatusError
@@ -102,7 +102,7 @@ async def test_malformed_query_is_bad_request(company: Company, codat: CodatSync
 async def test_rate_limit_error_carries_retry_after(
     fake: FakeCodatServer, company: Company, codat: CodatSyncExpenses
 ) -> None:
-    fake.inject("list-customers", Fault(status=429, retry_after="7"))
+    fake.inject("list-customers", Fault.status(429, retry_after="7"))
     with pytest.raises(errors.TooManyRequestsError) as caught:
         await codat.customers.list_async(company_id=company.id)
     assert caught.value.retry_after == 7.0

@@ -138,7 +138,7 @@ async def test_failure_on_page_k_names_k_and_a_resumed_walk_yields_exactly_the_r
         async for customer in codat.customers.list_async(company_id=company_id, page_size=10):
             walked.append(customer.id or "")
             if len(walked) == 20:  # the last item of page 2: page 3 fails when it is needed
-                fake.inject("list-customers", Fault(status=503))
+                fake.inject("list-customers", Fault.status(503))
 
     with pytest.raises(errors.ServiceUnavailableError) as caught:
         await walk_until_it_fails()
@@ -153,7 +153,7 @@ async def test_failure_on_page_k_names_k_and_a_resumed_walk_yields_exactly_the_r
 async def test_failure_of_the_first_page_names_it(
     fake: FakeCodatServer, codat: CodatSyncExpenses
 ) -> None:
-    fake.inject("list-customers", Fault(status=500))
+    fake.inject("list-customers", Fault.status(500))
     with pytest.raises(errors.InternalServerError) as caught:
         await codat.customers.list_async(company_id=_company(fake, 3))
     assert caught.value.page == 1
@@ -164,7 +164,7 @@ async def test_a_page_that_does_not_decode_names_its_page(
 ) -> None:
     company_id = _company(fake, 30)
     first = await codat.customers.list_async(company_id=company_id, page_size=10)
-    fake.inject("list-customers", Fault(status=200, body=b'{"results": "nope"}'))
+    fake.inject("list-customers", Fault.status(200, body=b'{"results": "nope"}'))
     with pytest.raises(errors.ResponseDecodeError) as caught:
         await first.next_page()
     assert caught.value.page == 2
@@ -180,7 +180,7 @@ async def test_walk_with_retries_survives_a_503_on_page_5_of_10(
         async for customer in codat.customers.list_async(company_id=company_id, page_size=10):
             walked.append(customer.id or "")
             if len(walked) == 40:
-                fake.inject("list-customers", Fault(status=503, retry_after="1"))
+                fake.inject("list-customers", Fault.status(503, retry_after="1"))
     assert walked == _ids(fake, company_id)
     assert [r.query["page"] for r in fake.requests] == [
         *map(str, range(1, 6)),
@@ -219,7 +219,7 @@ async def test_prefetch_in_flight_is_cancelled_when_the_consumer_stops(
     company_id = _company(fake, 50)
     pages = codat.customers.list_async(company_id=company_id, page_size=10, prefetch=1).pages()
     await anext(pages)
-    fake.inject("list-customers", Fault(hang=True))  # the read-ahead of page 2 never answers
+    fake.inject("list-customers", Fault.hang())  # the read-ahead of page 2 never answers
     await asyncio.wait_for(fake.wait_for_requests(2), timeout=5)
     read_ahead = {
         t
@@ -247,7 +247,7 @@ async def test_prefetch_error_surfaces_after_the_pages_before_it(
         ).pages():
             if page.page_number == 1:
                 # The read-ahead of page 2 is scheduled but not yet sent.
-                fake.inject("list-customers", Fault(status=503))
+                fake.inject("list-customers", Fault.status(503))
             walked.extend(page)
 
     with pytest.raises(errors.ServiceUnavailableError) as caught:

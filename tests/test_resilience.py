@@ -16,7 +16,13 @@ from aiohttp import web
 import codat_sync_expenses
 from codat_sync_expenses import CodatSyncExpenses, errors
 from codat_sync_expenses.models import Customer, CustomerStatus
-from codat_sync_expenses.testing import FakeCodatServer, Fault, Operation, skip_retry_waits
+from codat_sync_expenses.testing import (
+    FakeCodatServer,
+    Fault,
+    Operation,
+    UnusedFaultsError,
+    skip_retry_waits,
+)
 
 from .conftest import API_KEY, Company, closed_port, serve
 
@@ -74,7 +80,7 @@ async def test_get_is_retried_on_transient_statuses(
     fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses, status: int
 ) -> None:
     waits = skip_retry_waits(retrying)
-    fake.inject("get-customer", Fault(status=status), times=2)
+    fake.inject("get-customer", Fault.status(status), times=2)
     customer = await _get(retrying, company)
     assert customer.id is not None
     assert len(fake.requests_for("get-customer")) == 3
@@ -85,14 +91,14 @@ async def test_get_is_retried_on_transient_statuses(
 async def test_get_is_not_retried_on_client_errors(
     fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses, status: int
 ) -> None:
-    fake.inject("get-customer", Fault(status=status))
+    fake.inject("get-customer", Fault.status(status))
     with pytest.raises(errors.APIStatusError) as caught:
         await _get(retrying, company)
     assert caught.value.status_code == status
     assert len(fake.requests_for("get-customer")) == 1
 
 
-@pytest.mark.parametrize("fault", [Fault(reset=True), Fault(cut=True)])
+@pytest.mark.parametrize("fault", [Fault.reset(), Fault.cut()])
 async def test_get_is_retried_on_a_dropped_connection(
     fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses, fault: Fault
 ) -> None:
@@ -106,7 +112,7 @@ async def test_get_is_retried_after_a_timeout(
     fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
     skip_retry_waits(retrying)
-    fake.inject("list-customers", Fault(hang=True))
+    fake.inject("list-customers", Fault.hang())
     page = await retrying.customers.list_async(company_id=company.id, timeout=0.2)
     assert len(page) == 25
     assert len(fake.requests_for("list-customers")) == 2
@@ -116,7 +122,7 @@ async def test_retries_give_up_after_max_retries_with_the_last_error(
     fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
     waits = skip_retry_waits(retrying)
-    fake.inject("list-customers", Fault(status=503), times=5)
+    fake.inject("list-customers", Fault.status(503), times=3)
     with pytest.raises(errors.ServiceUnavailableError):
         await retrying.customers.list_async(company_id=company.id)
     assert len(fake.requests_for("list-customers")) == 3
@@ -127,7 +133,7 @@ async def test_per_call_max_retries_overrides_the_client(
     fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
     skip_retry_waits(retrying)
-    fake.inject("list-customers", Fault(status=503), times=5)
+    fake.inject("list-customers", Fault.status(503), times=5)
     with pytest.raises(errors.ServiceUnavailableError):
         await retrying.customers.list_async(company_id=company.id, max_retries=0)
     assert len(fake.requests_for("list-customers")) == 1
@@ -149,7 +155,7 @@ async def test_push_is_retried_when_codat_says_it_was_not_processed(
     status: int,
 ) -> None:
     skip_retry_waits(retrying)
-    fake.inject(operation, Fault(status=status))
+    fake.inject(operation, Fault.status(status))
     await PUSHES[operation](retrying, company)
     assert len(fake.requests_for(operation)) == 2
     assert _created(fake, company) == 1
@@ -164,7 +170,7 @@ async def test_push_is_not_retried_on_errors_that_may_follow_processing(
     operation: Operation,
     status: int,
 ) -> None:
-    fake.inject(operation, Fault(status=status, after_processing=True))
+    fake.inject(operation, Fault.status(status, after_processing=True))
     with pytest.raises(errors.APIStatusError):
         await PUSHES[operation](retrying, company)
     assert len(fake.requests_for(operation)) == 1
@@ -174,7 +180,7 @@ async def test_push_is_not_retried_on_errors_that_may_follow_processing(
 async def test_push_whose_answer_timed_out_is_sent_exactly_once(
     fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
-    fake.inject("create-customer", Fault(hang=True, after_processing=True))
+    fake.inject("create-customer", Fault.hang(after_processing=True))
     with pytest.raises(errors.APITimeoutError) as caught:
         await _create(retrying, company, timeout=0.2)
     assert caught.value.request_sent is True
@@ -182,7 +188,7 @@ async def test_push_whose_answer_timed_out_is_sent_exactly_once(
     assert _created(fake, company) == 1
 
 
-@pytest.mark.parametrize("fault", [Fault(reset=True), Fault(cut=True)])
+@pytest.mark.parametrize("fault", [Fault.reset(), Fault.cut()])
 async def test_push_reset_after_sending_is_not_retried(
     fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses, fault: Fault
 ) -> None:
@@ -218,7 +224,7 @@ async def test_retry_after_seconds_is_honoured_without_real_waiting(
     fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
     waits = skip_retry_waits(retrying)
-    fake.inject("list-customers", Fault(status=429, retry_after="7"))
+    fake.inject("list-customers", Fault.status(429, retry_after="7"))
     started = time.monotonic()
     await retrying.customers.list_async(company_id=company.id)
     assert time.monotonic() - started < 1.0
@@ -230,7 +236,7 @@ async def test_retry_after_http_date_is_honoured(
 ) -> None:
     waits = skip_retry_waits(retrying)
     when = email.utils.formatdate(time.time() + 12, usegmt=True)
-    fake.inject("list-customers", Fault(status=503, retry_after=when))
+    fake.inject("list-customers", Fault.status(503, retry_after=when))
     await retrying.customers.list_async(company_id=company.id)
     assert len(waits) == 1
     assert 10.0 <= waits[0] <= 12.0
@@ -240,7 +246,7 @@ async def test_retry_after_beyond_the_wait_budget_is_not_waited_for(
     fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
     waits = skip_retry_waits(retrying)
-    fake.inject("list-customers", Fault(status=429, retry_after="3600"))
+    fake.inject("list-customers", Fault.status(429, retry_after="3600"))
     with pytest.raises(errors.TooManyRequestsError) as caught:
         await retrying.customers.list_async(company_id=company.id)
     assert caught.value.retry_after == 3600.0
@@ -255,10 +261,11 @@ async def test_the_wait_budget_is_summed_over_retries(
         api_key=API_KEY, base_url=fake.url, max_retries=5, max_retry_wait=10
     ) as codat:
         waits = skip_retry_waits(codat)
-        fake.inject("list-customers", Fault(status=503, retry_after="4"), times=5)
+        fake.inject("list-customers", Fault.status(503, retry_after="4"), times=3)
         with pytest.raises(errors.ServiceUnavailableError):
             await codat.customers.list_async(company_id=company.id)
     assert waits == [4.0, 4.0]
+    assert len(fake.requests_for("list-customers")) == 3
 
 
 async def test_backoff_without_retry_after_is_exponential_with_full_jitter(
@@ -266,7 +273,7 @@ async def test_backoff_without_retry_after_is_exponential_with_full_jitter(
 ) -> None:
     async with CodatSyncExpenses(api_key=API_KEY, base_url=fake.url, max_retries=5) as codat:
         waits = skip_retry_waits(codat)
-        fake.inject("list-customers", Fault(status=500), times=5)
+        fake.inject("list-customers", Fault.status(500), times=5)
         await codat.customers.list_async(company_id=company.id)
     assert len(waits) == 5
     for attempt, wait in enumerate(waits):
@@ -289,7 +296,7 @@ def _sdk_tasks() -> set[asyncio.Task[Any]]:
 async def test_timeout_raises_within_a_small_margin_and_leaves_nothing_running(
     fake: FakeCodatServer, company: Company, codat: CodatSyncExpenses
 ) -> None:
-    fake.inject("get-customer", Fault(hang=True))
+    fake.inject("get-customer", Fault.hang())
     started = time.monotonic()
     call = asyncio.create_task(
         codat.customers.get_async(company_id=company.id, customer_id="x", timeout=0.25)
@@ -304,7 +311,7 @@ async def test_timeout_raises_within_a_small_margin_and_leaves_nothing_running(
 
 
 async def test_client_default_timeout_applies(fake: FakeCodatServer, company: Company) -> None:
-    fake.inject("list-customers", Fault(hang=True))
+    fake.inject("list-customers", Fault.hang())
     async with CodatSyncExpenses(
         api_key=API_KEY, base_url=fake.url, timeout=0.2, max_retries=0
     ) as codat:
@@ -319,7 +326,7 @@ async def test_client_default_timeout_applies(fake: FakeCodatServer, company: Co
 async def test_server_that_never_answers_times_out(
     fake: FakeCodatServer, company: Company, codat: CodatSyncExpenses
 ) -> None:
-    fake.inject("create-customer", Fault(hang=True))
+    fake.inject("create-customer", Fault.hang())
     with pytest.raises(errors.APITimeoutError):
         await _create(codat, company, timeout=0.2)
 
@@ -327,7 +334,7 @@ async def test_server_that_never_answers_times_out(
 async def test_connection_reset_mid_body_is_a_connection_error(
     fake: FakeCodatServer, company: Company, codat: CodatSyncExpenses
 ) -> None:
-    fake.inject("list-customers", Fault(cut=True))
+    fake.inject("list-customers", Fault.cut())
     with pytest.raises(errors.APIConnectionError, match="connection failed"):
         await codat.customers.list_async(company_id=company.id)
 
@@ -358,9 +365,9 @@ async def test_response_over_the_size_limit_is_refused_not_buffered(chunked: boo
 async def test_a_slow_answer_within_the_timeout_succeeds_and_beyond_it_times_out(
     fake: FakeCodatServer, company: Company, codat: CodatSyncExpenses
 ) -> None:
-    fake.inject("list-customers", Fault(delay=0.05))
+    fake.inject("list-customers", Fault.delay(0.05))
     assert len(await codat.customers.list_async(company_id=company.id, timeout=5)) == 25
-    fake.inject("list-customers", Fault(delay=2))
+    fake.inject("list-customers", Fault.delay(2))
     with pytest.raises(errors.APITimeoutError):
         await codat.customers.list_async(company_id=company.id, timeout=0.1)
 
@@ -389,3 +396,24 @@ async def test_redirect_to_another_origin_does_not_carry_the_key() -> None:
     assert seen[0] is not None
     assert seen[0].startswith("Basic ")
     assert seen[1:] == [None]
+
+
+# -- the fake's own bookkeeping --------------------------------------------------------
+
+
+async def test_stopping_the_fake_with_a_fault_that_never_fired_is_an_error() -> None:
+    fake = FakeCodatServer()
+    await fake.start()
+    fake.inject("get-customer", Fault.status(503))
+    with pytest.raises(UnusedFaultsError, match="get-customer"):
+        await fake.stop()
+
+
+async def test_an_error_inside_the_block_is_not_hidden_by_unused_faults() -> None:
+    async def failing_test() -> None:
+        async with FakeCodatServer() as fake:
+            fake.inject("get-customer", Fault.reset())
+            raise KeyError("the test's own failure")
+
+    with pytest.raises(KeyError, match="the test's own failure"):
+        await failing_test()

@@ -53,7 +53,7 @@ async def _not_found(codat: CodatSyncExpenses, fake: FakeCodatServer, company: C
 async def _server_error_after_retries(
     codat: CodatSyncExpenses, fake: FakeCodatServer, company: Company
 ) -> object:
-    fake.inject("list-customers", Fault(status=500), times=3)
+    fake.inject("list-customers", Fault.status(500), times=3)
     return await codat.customers.list_async(company_id=company.id, max_retries=2)
 
 
@@ -62,14 +62,14 @@ async def _bad_request(codat: CodatSyncExpenses, fake: FakeCodatServer, company:
 
 
 async def _timeout(codat: CodatSyncExpenses, fake: FakeCodatServer, company: Company) -> object:
-    fake.inject("get-customer", Fault(hang=True))
+    fake.inject("get-customer", Fault.hang())
     return await codat.customers.get_async(
         company_id=company.id, customer_id="c", timeout=0.05, max_retries=0
     )
 
 
 async def _reset(codat: CodatSyncExpenses, fake: FakeCodatServer, company: Company) -> object:
-    fake.inject("create-customer", Fault(reset=True))
+    fake.inject("create-customer", Fault.reset())
     return await codat.customers.create_async(
         company_id=company.id,
         connection_id=company.connection_id,
@@ -78,12 +78,12 @@ async def _reset(codat: CodatSyncExpenses, fake: FakeCodatServer, company: Compa
 
 
 async def _cut_body(codat: CodatSyncExpenses, fake: FakeCodatServer, company: Company) -> object:
-    fake.inject("list-customers", Fault(cut=True), times=3)
+    fake.inject("list-customers", Fault.cut(), times=3)
     return await codat.customers.list_async(company_id=company.id)
 
 
 async def _not_json(codat: CodatSyncExpenses, fake: FakeCodatServer, company: Company) -> object:
-    fake.inject("get-customer", Fault(status=502, body=b"<html>bad gateway</html>"), times=3)
+    fake.inject("get-customer", Fault.status(502, body=b"<html>bad gateway</html>"), times=3)
     return await codat.customers.get_async(company_id=company.id, customer_id="c")
 
 

@@ -7,7 +7,15 @@ async with FakeCodatServer() as fake:
         ...
 """
 
+from ._faults import Fault, UnusedFaultsError
+from ._harness import FakeCodatServer, Operation, RecordedRequest
 from ._retries import skip_retry_waits
-from ._server import FakeCodatServer, Fault, Operation, RecordedRequest
 
-__all__ = ["FakeCodatServer", "Fault", "Operation", "RecordedRequest", "skip_retry_waits"]
+__all__ = [
+    "FakeCodatServer",
+    "Fault",
+    "Operation",
+    "RecordedRequest",
+    "UnusedFaultsError",
+    "skip_retry_waits",
+]

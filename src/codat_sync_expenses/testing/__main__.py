@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import contextlib
 
-from ._server import FakeCodatServer
+from ._harness import FakeCodatServer
 
 
 async def _serve(port: int, customers: int) -> None:

@@ -1,0 +1,209 @@
+"""The fake's customers: generated and stored records, and the four customer operations."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from . import _listing, _seed
+from ._responses import CodatHTTPError, json_response, now
+
+if TYPE_CHECKING:
+    from ._harness import Route
+    from ._state import World
+
+CUSTOMER_STATUSES = {"Unknown", "Active", "Archived"}
+ADDRESS_TYPES = {"Unknown", "Billing", "Delivery"}
+PHONE_TYPES = {"Primary", "Landline", "Mobile", "Fax", "Unknown"}
+NULLABLE_STRINGS = [
+    "customerName",
+    "contactName",
+    "emailAddress",
+    "phone",
+    "registrationNumber",
+    "taxNumber",
+]
+
+
+class CustomerStore:
+    """A company's customers: ``generated`` made on demand from the seed, then added ones.
+
+    Only created or changed customers are stored. Implements the listing's ``Rows``.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.generated = 0
+        self.stored: dict[str, dict[str, Any]] = {}
+        self._added: list[str] = []
+        self._changed: dict[int, str] = {}  # generated index -> stored id
+        self._columns: dict[str, list[Any]] = {}  # generated customers' fields, made once
+
+    def __len__(self) -> int:
+        return self.generated + len(self._added)
+
+    def generate(self, count: int) -> None:
+        """Add ``count`` generated customers (before any added ones)."""
+        if self._added:
+            raise ValueError("seed generated customers before adding explicit ones")
+        self.generated += count
+
+    def record(self, position: int) -> dict[str, Any]:
+        """The customer at a listing position: generated ones first, then added ones."""
+        if position < self.generated:
+            identifier = self._changed.get(position)
+            if identifier is not None:
+                return self.stored[identifier]
+            return _seed.generated_customer(self.seed, position)
+        return self.stored[self._added[position - self.generated]]
+
+    def column(self, field: str) -> Sequence[Any]:
+        """``field`` of every customer; generated values are computed once per field."""
+        cached = self._columns.setdefault(field, [])
+        cached.extend(
+            _seed.field_value(self.seed, i, field) for i in range(len(cached), self.generated)
+        )
+        values = cached[: self.generated]
+        for index, identifier in self._changed.items():
+            values[index] = self.stored[identifier].get(field)
+        values.extend(self.stored[identifier].get(field) for identifier in self._added)
+        return values
+
+    def get(self, customer_id: str) -> dict[str, Any] | None:
+        """A customer by id, or None."""
+        if customer_id in self.stored:
+            return self.stored[customer_id]
+        index = _seed.index_of(self.seed, customer_id)
+        if index is not None and index < self.generated:
+            return _seed.generated_customer(self.seed, index)
+        return None
+
+    def put(self, customer: dict[str, Any]) -> None:
+        """Store a customer: a new one goes to the end, a known one is replaced in place."""
+        identifier = customer["id"]
+        index = _seed.index_of(self.seed, identifier)
+        if index is not None and index < self.generated:
+            self._changed[index] = identifier
+        elif identifier not in self.stored:
+            self._added.append(identifier)
+        self.stored[identifier] = customer
+
+
+def routes(world: World) -> list[Route]:
+    """The customer operations, as (method, path, operation id, handler)."""
+
+    async def list_customers(request: web.Request) -> web.Response:
+        company = world.company(request)
+        return _listing.respond(request, company.customers, service="ClientsApi")
+
+    async def get_customer(request: web.Request) -> web.Response:
+        company = world.company(request)
+        customer_id = request.match_info["customerId"]
+        customer = company.customers.get(customer_id)
+        if customer is None:
+            raise CodatHTTPError(404, f"Customer {customer_id} not found", service="PullApi")
+        return json_response(customer)
+
+    async def create_customer(request: web.Request) -> web.Response:
+        company = world.company(request)
+        connection_id = world.connection(request, company)
+        body = await _customer_body(request)
+        customer = {**body, "id": body.get("id") or str(uuid.uuid4()), "modifiedDate": now()}
+        company.customers.put(customer)
+        return json_response(
+            _push_operation(request, company.id, connection_id, customer, "Created")
+        )
+
+    async def update_customer(request: web.Request) -> web.Response:
+        company = world.company(request)
+        connection_id = world.connection(request, company)
+        customer_id = request.match_info["customerId"]
+        if company.customers.get(customer_id) is None:
+            raise CodatHTTPError(404, f"Customer {customer_id} not found", service="PushApi")
+        body = await _customer_body(request, customer_id)
+        customer = {**body, "id": customer_id, "modifiedDate": now()}
+        company.customers.put(customer)
+        return json_response(
+            _push_operation(request, company.id, connection_id, customer, "Modified")
+        )
+
+    company = "/companies/{companyId}"
+    push = company + "/connections/{connectionId}/push/customers"
+    return [
+        ("GET", company + "/data/customers", "list-customers", list_customers),
+        ("GET", company + "/data/customers/{customerId}", "get-customer", get_customer),
+        ("POST", push, "create-customer", create_customer),
+        ("PUT", push + "/{customerId}", "update-customer", update_customer),
+    ]
+
+
+async def _customer_body(request: web.Request, customer_id: str | None = None) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.read())
+    except ValueError:
+        body = None
+    errors = validation_errors(body, customer_id)
+    if errors:
+        raise CodatHTTPError(
+            400, "Error processing request - not valid.", validation={"errors": errors}
+        )
+    return body  # type: ignore[no-any-return]
+
+
+def _push_operation(
+    request: web.Request,
+    company_id: str,
+    connection_id: str,
+    customer: dict[str, Any],
+    change: str,
+) -> dict[str, Any]:
+    timeout = request.query.get("timeoutInMinutes")
+    return {
+        "changes": [{"type": change, "recordRef": {"id": customer["id"], "dataType": "customers"}}],
+        "dataType": "customers",
+        "companyId": company_id,
+        "pushOperationKey": str(uuid.uuid4()),
+        "dataConnectionKey": connection_id,
+        "requestedOnUtc": customer["modifiedDate"],
+        "completedOnUtc": customer["modifiedDate"],
+        "timeoutInMinutes": int(timeout) if timeout and timeout.isdigit() else None,
+        "status": "Success",
+        "errorMessage": None,
+        "validation": {"errors": [], "warnings": []},
+        "statusCode": 200,
+        "data": customer,
+    }
+
+
+def validation_errors(body: Any, customer_id: str | None = None) -> list[dict[str, str | None]]:
+    """What Codat would reject in a pushed customer, as its validation items.
+
+    Written independently of the SDK's converter, so the fake cannot share a bug with it.
+    """
+
+    def item(message: str) -> dict[str, str | None]:
+        return {"itemId": customer_id, "message": message, "validatorName": "Customer"}
+
+    if not isinstance(body, dict):
+        return [item("The request body must be a JSON object.")]
+    errors = []
+    if body.get("status") not in CUSTOMER_STATUSES:
+        errors.append(item(f"status must be one of {sorted(CUSTOMER_STATUSES)}."))
+    for field in NULLABLE_STRINGS:
+        if body.get(field) is not None and not isinstance(body[field], str):
+            errors.append(item(f"{field} must be a string or null."))
+    for address in body.get("addresses") or []:
+        if not isinstance(address, dict) or address.get("type") not in ADDRESS_TYPES:
+            errors.append(item(f"each address needs a type, one of {sorted(ADDRESS_TYPES)}."))
+    for contact in body.get("contacts") or []:
+        if not isinstance(contact, dict) or contact.get("status") not in CUSTOMER_STATUSES:
+            errors.append(item("each contact needs a status."))
+            continue
+        for phone in contact.get("phone") or []:
+            if not isinstance(phone, dict) or phone.get("type") not in PHONE_TYPES:
+                errors.append(item(f"each phone needs a type, one of {sorted(PHONE_TYPES)}."))
+    return errors

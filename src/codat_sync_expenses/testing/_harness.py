@@ -1,0 +1,249 @@
+"""``FakeCodatServer``: serving, auth, recording and faults around the fake's resources.
+
+The resources (``_customers``, ...) know Codat's operations; this module knows
+none of them beyond the routes they hand over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, Literal
+
+import attrs
+from aiohttp import web
+
+from . import _customers
+from ._faults import Fault, UnusedFaultsError
+from ._responses import CodatHTTPError, error
+from ._state import World
+
+Operation = Literal["list-customers", "get-customer", "create-customer", "update-customer"]
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+Route = tuple[str, str, Operation, Handler]
+Endpoint = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@attrs.frozen
+class RecordedRequest:
+    """A request as the fake received it; the Authorization value is not kept."""
+
+    operation: str
+    method: str
+    raw_path: str
+    path_params: Mapping[str, str]
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    body: Any
+
+
+class FakeCodatServer:
+    """An aiohttp.web server that answers like Codat for the operations this SDK binds.
+
+    ``async with FakeCodatServer() as fake:`` starts it on a free port of
+    127.0.0.1; ``fake.url`` is its base URL. Any ``Basic`` key is accepted
+    unless ``api_key`` is given. Leaving the block with injected faults that
+    never fired raises ``UnusedFaultsError``.
+    """
+
+    def __init__(self, *, api_key: str | None = None, port: int = 0) -> None:
+        self._api_key = api_key
+        self._port = port
+        self._world = World()
+        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._stopping = asyncio.Event()
+        self._arrived = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.requests: list[RecordedRequest] = []
+        self.url = ""
+
+    async def __aenter__(self) -> FakeCodatServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc is not None:
+            self._faults.clear()  # the block's own error says more than unused faults
+        await self.stop()
+
+    async def start(self) -> None:
+        """Start listening on 127.0.0.1; sets ``url``."""
+        app = web.Application(client_max_size=10 * 1024 * 1024, middlewares=[_codat_errors])
+        for method, path, operation, handler in _customers.routes(self._world):
+            app.router.add_route(method, path, self._endpoint(operation, handler))
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self._port)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        """Stop the server (hanging handlers are released); raise if faults never fired."""
+        self._stopping.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        unused = {operation: list(faults) for operation, faults in self._faults.items() if faults}
+        self._faults.clear()
+        if unused:
+            raise UnusedFaultsError(f"injected faults that never fired: {unused}")
+
+    # -- seeding ---------------------------------------------------------------
+
+    def add_company(self) -> str:
+        """Create an empty company; returns its id (the same on every run)."""
+        return self._world.add_company().id
+
+    def add_connection(self, company_id: str) -> str:
+        """Create a connection (to accounting software) for a company; returns its id."""
+        return self._world.companies[company_id].add_connection()
+
+    def add_customers(
+        self, company_id: str, customers: int | list[dict[str, Any]]
+    ) -> list[str] | None:
+        """Seed a company with ``n`` realistic customers (made on demand from the company
+        id, so 1,000,000 is cheap), or with the given Codat-shaped customer dicts (their
+        ids are returned)."""
+        store = self._world.companies[company_id].customers
+        if isinstance(customers, int):
+            store.generate(customers)
+            return None
+        ids = []
+        for customer in customers:
+            stored = {"id": str(uuid.uuid4()), **customer}
+            store.put(stored)
+            ids.append(stored["id"])
+        return ids
+
+    def customer(self, company_id: str, customer_id: str) -> dict[str, Any] | None:
+        """The JSON of one customer, as a later get would return it."""
+        return self._world.companies[company_id].customers.get(customer_id)
+
+    def customers(self, company_id: str) -> list[dict[str, Any]]:
+        """The JSON of every customer of a company, in listing order."""
+        store = self._world.companies[company_id].customers
+        return [store.record(i) for i in range(len(store))]
+
+    # -- faults and recording --------------------------------------------------
+
+    def inject(self, operation: Operation, fault: Fault, *, times: int = 1) -> None:
+        """Apply ``fault`` to the next ``times`` calls of ``operation``."""
+        self._faults[operation].extend([fault] * times)
+
+    async def wait_for_requests(self, count: int) -> None:
+        """Wait until ``count`` requests in all have arrived (wrap it in a timeout)."""
+        while len(self.requests) < count:
+            self._arrived.clear()
+            await self._arrived.wait()
+
+    def requests_for(self, operation: Operation) -> list[RecordedRequest]:
+        """The recorded requests of one operation, oldest first."""
+        return [r for r in self.requests if r.operation == operation]
+
+    # -- plumbing --------------------------------------------------------------
+
+    def _endpoint(self, operation: Operation, handler: Handler) -> Endpoint:
+        async def endpoint(request: web.Request) -> web.StreamResponse:
+            await self._record(operation, request)
+            fault = self._faults[operation].popleft() if self._faults[operation] else None
+            if fault is not None and fault.kind == "delay":
+                await asyncio.sleep(fault.seconds)
+                fault = None
+            if fault is not None and not (fault.after_processing or fault.kind == "cut"):
+                return await self._fail(request, fault)
+            if not self._authorized(request):
+                response = error(401, "Unauthorized")
+            else:
+                try:
+                    response = await handler(request)
+                except CodatHTTPError as exc:
+                    response = exc.response
+            if fault is not None:
+                return await self._fail(request, fault, response)
+            return response
+
+        return endpoint
+
+    async def _record(self, operation: str, request: web.Request) -> None:
+        body = await request.read()
+        try:
+            parsed = json.loads(body) if body else None
+        except ValueError:
+            parsed = body
+        self.requests.append(
+            RecordedRequest(
+                operation=operation,
+                method=request.method,
+                raw_path=request.raw_path.partition("?")[0],
+                path_params=dict(request.match_info),
+                query=dict(request.query),
+                headers={k: v for k, v in request.headers.items() if k != "Authorization"},
+                body=parsed,
+            )
+        )
+        self._arrived.set()
+
+    def _authorized(self, request: web.Request) -> bool:
+        scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+        if scheme != "Basic" or not encoded:
+            return False
+        try:
+            key = base64.b64decode(encoded, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        return bool(key) and (self._api_key is None or key == self._api_key)
+
+    async def _fail(
+        self, request: web.Request, fault: Fault, processed: web.Response | None = None
+    ) -> web.StreamResponse:
+        if fault.kind == "hang":
+            await self._stopping.wait()
+            return web.Response(status=503)
+        if fault.kind == "reset":
+            _abort(request)
+            return web.Response()
+        if fault.kind == "cut" and processed is not None and processed.body is not None:
+            data = bytes(processed.body)  # type: ignore[arg-type]
+            response = web.StreamResponse(status=processed.status)
+            response.content_type = "application/json"
+            response.content_length = len(data)
+            await response.prepare(request)
+            await response.write(data[: len(data) // 2])
+            _abort(request)
+            return response
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+        if fault.body is not None:
+            return web.Response(
+                status=fault.code, body=fault.body, content_type=fault.content_type, headers=headers
+            )
+        response = error(fault.code, "Injected fault")
+        response.headers.update(headers)
+        return response
+
+
+@web.middleware
+async def _codat_errors(request: web.Request, handler: Endpoint) -> web.StreamResponse:
+    # aiohttp answers unmatched paths and methods in text/plain; Codat in its JSON body.
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return error(exc.status, exc.reason)
+
+
+def _abort(request: web.Request) -> None:
+    if request.transport is not None:
+        request.transport.abort()

@@ -1,0 +1,57 @@
+"""The fake's world: companies and their connections, looked up as Codat answers."""
+
+from __future__ import annotations
+
+import uuid
+
+from aiohttp import web
+
+from . import _seed
+from ._customers import CustomerStore
+from ._responses import CodatHTTPError
+
+# Ids the fake makes are stable across runs: uuid5 of a per-server counter.
+_NAMESPACE = uuid.UUID("1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed")
+
+
+class Company:
+    """One company: its connections and its records, generated from a seed of its id."""
+
+    def __init__(self, company_id: str) -> None:
+        self.id = company_id
+        self.connections: list[str] = []
+        self.customers = CustomerStore(_seed.company_seed(company_id))
+
+    def add_connection(self) -> str:
+        """Create a connection with a stable id; returns it."""
+        connection_id = str(uuid.uuid5(_NAMESPACE, f"{self.id}/connection/{len(self.connections)}"))
+        self.connections.append(connection_id)
+        return connection_id
+
+
+class World:
+    """Every company on one fake server."""
+
+    def __init__(self) -> None:
+        self.companies: dict[str, Company] = {}
+
+    def add_company(self) -> Company:
+        """Create an empty company whose id depends only on how many came before it."""
+        company = Company(str(uuid.uuid5(_NAMESPACE, f"company/{len(self.companies)}")))
+        self.companies[company.id] = company
+        return company
+
+    def company(self, request: web.Request) -> Company:
+        """The request's company, or Codat's 404."""
+        company_id = request.match_info["companyId"]
+        company = self.companies.get(company_id)
+        if company is None:
+            raise CodatHTTPError(404, f"No company was found with ID {company_id}")
+        return company
+
+    def connection(self, request: web.Request, company: Company) -> str:
+        """The request's connection of ``company``, or Codat's 404."""
+        connection_id = request.match_info["connectionId"]
+        if connection_id not in company.connections:
+            raise CodatHTTPError(404, f"Data connection {connection_id} not found")
+        return connection_id
