@@ -1,20 +1,64 @@
-"""Every developer and CI task: `nox` runs what CI runs; `nox -s NAME` one task."""
+"""Every developer and CI task: `nox` runs what CI runs; `nox -s NAME` one task.
+
+The test sessions install the wheel that `package` builds, not the source tree,
+so what is tested is what users get. Sessions run two at a time (`-j 2` below);
+an interpreter this machine lacks is skipped with a note, except on CI.
+"""
 
 from __future__ import annotations
 
+import glob
+import re
+import shutil
+import tarfile
+import zipfile
+from pathlib import Path
+
 import nox
 
-nox.needs_version = ">=2025.2.9"
-nox.options.sessions = ["lint", "typecheck", "codegen_check", "tests"]
+nox.needs_version = ">=2026.10.20"  # the first with --parallel and requires= scheduling
+nox.options.sessions = [
+    "lint",
+    "typecheck",
+    "codegen_check",
+    "package",
+    "tests",
+    "tests_no_extras",
+    "tests_lowest",
+    "docs",
+]
 nox.options.reuse_existing_virtualenvs = True
 # uv builds a venv in well under a second; plain virtualenv where uv is missing.
 nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.parallel = 2
+nox.options.allow_parallel = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+PYTHONS = nox.project.python_versions(PYPROJECT)
+DIST = Path("dist")
+EXTRAS = ",".join(PYPROJECT["project"]["optional-dependencies"])
 
 
 def _groups(*names: str) -> list[str]:
     return [req for name in names for req in nox.project.dependency_groups(PYPROJECT, name)]
+
+
+def _wheel(session: nox.Session) -> str:
+    """The wheel `package` built; tests install it instead of the checkout."""
+    wheels = glob.glob(str(DIST / "*.whl"))
+    if len(wheels) != 1:
+        session.error(f"expected one wheel in {DIST}/ (run `nox -s package` first): {wheels}")
+    return wheels[0]
+
+
+def _install_wheel(session: nox.Session, extras: str, *requirements: str) -> None:
+    wheel = f"codat-sync-expenses[{extras}] @ {Path(_wheel(session)).resolve().as_uri()}"
+    if session.venv_backend == "uv":
+        # The wheel's name and version stay the same between builds: reinstall it.
+        session.install("--reinstall-package", "codat-sync-expenses", wheel, *requirements)
+    else:
+        session.install("--force-reinstall", "--no-deps", wheel)
+        session.install(wheel, *requirements)
 
 
 @nox.session
@@ -28,7 +72,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package, tests, examples, benchmarks and this file."""
-    session.install("-e", ".[speed]", *_groups("typecheck", "test"), "nox")
+    session.install("-e", f".[{EXTRAS}]", *_groups("typecheck", "test"), "nox")
     session.run("mypy")
 
 
@@ -47,12 +91,83 @@ def codegen_check(session: nox.Session) -> None:
 
 
 @nox.session
-@nox.parametrize("extras", ["speed", "none"])
-def tests(session: nox.Session, extras: str) -> None:
-    """The test suite, with the orjson extra and without it."""
-    package = ".[speed]" if extras == "speed" else "."
-    session.install("-e", package, *_groups("test", "codegen"))
+def package(session: nox.Session) -> None:
+    """Build the sdist and, from it, the wheel; check their metadata and contents."""
+    shutil.rmtree(DIST, ignore_errors=True)
+    session.install(*_groups("package"))
+    session.run("python", "-m", "build", "--installer=uv", "--outdir", str(DIST))
+    artifacts = sorted(glob.glob(str(DIST / "*")))
+    session.run("twine", "check", "--strict", *artifacts)
+    _check_artifacts(session, artifacts)
+
+
+def _check_artifacts(session: nox.Session, artifacts: list[str]) -> None:
+    """Both artifacts carry the license, the typing marker and the generated models."""
+    for artifact in artifacts:
+        if artifact.endswith(".whl"):
+            with zipfile.ZipFile(artifact) as wheel:
+                names = wheel.namelist()
+        else:
+            with tarfile.open(artifact) as sdist:
+                names = sdist.getnames()
+        required = ("LICENSE", "codat_sync_expenses/py.typed", "codat_sync_expenses/models.py")
+        missing = [name for name in required if not any(n.endswith(name) for n in names)]
+        if missing:
+            session.error(f"{artifact} lacks {missing}")
+        size = Path(artifact).stat().st_size
+        session.log(f"{artifact}: {size:,} bytes, {len(names)} files")
+
+
+@nox.session(python=PYTHONS, requires=["package"])
+def tests(session: nox.Session) -> None:
+    """The test suite on each supported Python, against the built wheel with every extra."""
+    _install_wheel(session, EXTRAS, *_groups("test", "codegen"))
     session.run("pytest", *session.posargs)
+
+
+@nox.session(requires=["package"])
+def tests_no_extras(session: nox.Session) -> None:
+    """The test suite with none of the optional extras: the standard-library JSON path."""
+    _install_wheel(session, "", *_groups("test", "codegen"))
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHONS[0], requires=["package"])
+def tests_lowest(session: nox.Session) -> None:
+    """The suite with every runtime dependency at the floor pyproject.toml declares.
+
+    It proves that the declared minimums install a working SDK.
+    """
+    floors = session.create_tmp() + "/floors.txt"
+    Path(floors).write_text("\n".join(_floors()) + "\n")
+    session.log("floors: " + ", ".join(_floors()))
+    _install_wheel(session, EXTRAS, "-c", floors, *_groups("test", "codegen"))
+    session.run("pytest", *session.posargs)
+
+
+def _floors() -> list[str]:
+    """Each ``name>=X`` runtime or extra requirement of pyproject.toml as ``name==X``."""
+    project = PYPROJECT["project"]
+    requirements = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        requirements.extend(extra)
+    floors = []
+    for requirement in requirements:
+        match = re.fullmatch(r"([A-Za-z0-9_.\-\[\]]+)\s*>=\s*([^,;\s]+)", requirement)
+        if match is None:
+            raise ValueError(f"a runtime requirement needs a plain >= floor: {requirement!r}")
+        floors.append(f"{match[1].split('[')[0]}=={match[2]}")
+    return floors
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The documentation site, warnings as errors (`-- serve` to preview it)."""
+    session.install(*_groups("docs"))  # mkdocstrings reads src/ statically
+    if session.posargs == ["serve"]:
+        session.run("mkdocs", "serve")
+    else:
+        session.run("mkdocs", "build", "--strict", "--site-dir", "build/site")
 
 
 @nox.session
@@ -65,5 +180,5 @@ def demo(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks against raw aiohttp and Codat's official SDK (`-- --quick`, `-- --profile`)."""
-    session.install(".[speed]", "codat-sync-for-expenses==9.0.0")
+    session.install(f".[{EXTRAS}]", "codat-sync-for-expenses==9.0.0")
     session.run("python", "benchmarks/run.py", *session.posargs)

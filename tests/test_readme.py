@@ -1,0 +1,51 @@
+"""The README's quick-start runs as pasted, and every public name is documented."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).parent.parent / "README.md"
+PUBLIC_MODULES = ["codat_sync_expenses", "codat_sync_expenses.errors", "codat_sync_expenses.testing"]
+
+
+def quick_start() -> str:
+    match = re.search(r"<!-- quick-start:[^>]*-->\n```python\n(.*?)```", README.read_text(), re.S)
+    assert match is not None, "the README lost its quick-start block"
+    return match[1]
+
+
+def test_the_quick_start_runs_as_pasted_against_the_fake() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", quick_start()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("pushed: ")
+    assert lines[1] == "first page: 500 of 1001"
+    active = int(lines[2].removeprefix("active customers: "))
+    assert 0 < active < 1001
+    assert lines[3].startswith("not found: 404 ")
+
+
+@pytest.mark.parametrize("module_name", PUBLIC_MODULES)
+def test_every_public_name_has_a_docstring(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    assert inspect.getdoc(module)
+    undocumented = [
+        name
+        for name in module.__all__
+        if (inspect.isclass(value := getattr(module, name)) or inspect.isfunction(value))
+        and not inspect.getdoc(value)
+    ]
+    assert undocumented == []
