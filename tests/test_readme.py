@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).parent.parent / "README.md"
-PUBLIC_MODULES = ["codat_sync_expenses", "codat_sync_expenses.errors", "codat_sync_expenses.testing"]
+PUBLIC_MODULES = [
+    "codat_sync_expenses",
+    "codat_sync_expenses.errors",
+    "codat_sync_expenses.testing",
+]
 
 
 def quick_start() -> str:
@@ -22,7 +26,7 @@ def quick_start() -> str:
 
 
 def test_the_quick_start_runs_as_pasted_against_the_fake() -> None:
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 (our own README, run by our own interpreter)
         [sys.executable, "-c", quick_start()],
         capture_output=True,
         text=True,
