@@ -162,7 +162,7 @@ class ForbiddenError(APIStatusError):
 
 
 class NotFoundError(APIStatusError):
-    """404: the company, connection or customer does not exist."""
+    """404: the company, connection or record named in the path does not exist."""
 
 
 class ConflictError(APIStatusError):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .. import _params as check
 from .._api import API
-from .._pagination import AsyncPaginator, PageContents
+from .._pagination import AsyncPaginator
 from ..models import CreateCustomerResponse, Customer, Customers, UpdateCustomerResponse
+from ._codat import company_path, listing, push_params
 
 
 class CustomersResource:
@@ -27,10 +28,12 @@ class CustomersResource:
     ) -> CreateCustomerResponse:
         """Push a new customer to the accounting software; returns the push operation.
 
-        Retried only when Codat provably did not receive it, so it is never pushed twice.
+        The push is usually still ``Pending``: ``push_operations.wait_async(result)``
+        waits for it. Retried only when Codat provably did not receive it, so it is
+        never pushed twice.
         """
         path = (
-            f"/companies/{check.path_segment('company_id', company_id)}"
+            f"{company_path(company_id)}"
             f"/connections/{check.path_segment('connection_id', connection_id)}/push/customers"
         )
         check.instance_of("customer", customer, Customer)
@@ -38,7 +41,7 @@ class CustomersResource:
             "POST",
             path,
             cast_to=CreateCustomerResponse,
-            params=_push_params(timeout_in_minutes, allow_sync_on_push_complete),
+            params=push_params(timeout_in_minutes, allow_sync_on_push_complete),
             body=customer,
             timeout=timeout,
             max_retries=max_retries,
@@ -54,7 +57,7 @@ class CustomersResource:
     ) -> Customer:
         """Get one customer from the company's latest synced data."""
         path = (
-            f"/companies/{check.path_segment('company_id', company_id)}"
+            f"{company_path(company_id)}"
             f"/data/customers/{check.path_segment('customer_id', customer_id)}"
         )
         return await self._api.request(
@@ -78,32 +81,18 @@ class CustomersResource:
         ``page`` is where the listing starts; ``prefetch=1`` fetches the next page
         while the current one is being consumed.
         """
-        path = f"/companies/{check.path_segment('company_id', company_id)}/data/customers"
-        check.integer("page", page, minimum=1)
-        params = {"pageSize": check.integer("page_size", page_size, minimum=1, maximum=5000)}
-        if query is not None:
-            params["query"] = check.text("query", query)
-        if order_by is not None:
-            params["orderBy"] = check.text("order_by", order_by)
-        check.integer("prefetch", prefetch, minimum=0, maximum=1)
-
-        async def fetch(number: int) -> PageContents[Customer]:
-            result = await self._api.request(
-                "GET",
-                path,
-                cast_to=Customers,
-                params={"page": str(number), **params},
-                timeout=timeout,
-                max_retries=max_retries,
-            )
-            return PageContents(
-                items=result.results or [],
-                page_size=result.page_size,
-                total_results=result.total_results,
-                has_next_link=result.links.next is not None,
-            )
-
-        return AsyncPaginator(fetch, first_page=page, prefetch=prefetch)
+        return listing(
+            self._api,
+            f"{company_path(company_id)}/data/customers",
+            Customers,
+            page=page,
+            page_size=page_size,
+            query=query,
+            order_by=order_by,
+            prefetch=prefetch,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
 
     async def update_async(
         self,
@@ -120,15 +109,16 @@ class CustomersResource:
     ) -> UpdateCustomerResponse:
         """Push changes to an existing customer; returns the push operation.
 
-        Retried only when Codat provably did not receive it, so it is never pushed twice.
+        Like ``create_async``, the push is usually still ``Pending``. Retried only when
+        Codat provably did not receive it, so it is never pushed twice.
         """
         path = (
-            f"/companies/{check.path_segment('company_id', company_id)}"
+            f"{company_path(company_id)}"
             f"/connections/{check.path_segment('connection_id', connection_id)}"
             f"/push/customers/{check.path_segment('customer_id', customer_id)}"
         )
         check.instance_of("customer", customer, Customer)
-        params = _push_params(timeout_in_minutes, allow_sync_on_push_complete)
+        params = push_params(timeout_in_minutes, allow_sync_on_push_complete)
         params["forceUpdate"] = check.boolean("force_update", force_update)
         return await self._api.request(
             "PUT",
@@ -139,18 +129,3 @@ class CustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-
-
-def _push_params(
-    timeout_in_minutes: int | None, allow_sync_on_push_complete: bool | None
-) -> dict[str, str]:
-    params = {}
-    if timeout_in_minutes is not None:
-        params["timeoutInMinutes"] = check.integer(
-            "timeout_in_minutes", timeout_in_minutes, minimum=1
-        )
-    if allow_sync_on_push_complete is not None:
-        params["allowSyncOnPushComplete"] = check.boolean(
-            "allow_sync_on_push_complete", allow_sync_on_push_complete
-        )
-    return params
