@@ -19,7 +19,14 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ROOT / "openapi" / "customers.yaml"
 CODAT = ROOT.parent / "shared" / "reference" / "codat-sync-for-expenses.openapi.json"
-OPERATIONS = ["list-customers", "get-customer", "create-customer", "update-customer"]
+OPERATIONS = [
+    "list-customers",
+    "get-customer",
+    "create-customer",
+    "update-customer",
+    "get-push-operation",
+    "list-push-operations",
+]
 
 # Deprecated in Codat's spec and deliberately not bound by this SDK.
 LEFT_OUT = {"PushOperation.timeoutInSeconds": "timeoutInSeconds"}
@@ -105,9 +112,11 @@ class Document:
 
 def _drop_left_out(facts: dict[str, Any]) -> dict[str, Any]:
     success = facts.get("success", {})
-    if "pushOperationKey" in success.get("properties", {}):
-        for name in LEFT_OUT.values():
-            success["properties"].pop(name, None)
+    results = success.get("properties", {}).get("results", {}).get("items", {})
+    for schema in (success, results):
+        if "pushOperationKey" in schema.get("properties", {}):
+            for name in LEFT_OUT.values():
+                schema["properties"].pop(name, None)
     return facts
 
 

@@ -290,6 +290,17 @@ class PushOperation:
 
 
 @attrs.define(kw_only=True)
+class PushOperations:
+    """One page of push operations."""
+
+    page_number: int = attrs.field(metadata={"json": "pageNumber"})
+    page_size: int = attrs.field(metadata={"json": "pageSize"})
+    total_results: int = attrs.field(metadata={"json": "totalResults"})
+    links: Links = attrs.field(metadata={"json": "_links"})
+    results: list[PushOperation] | None = None
+
+
+@attrs.define(kw_only=True)
 class CreateCustomerResponse(PushOperation):
     """The push operation that creates a customer."""
 
