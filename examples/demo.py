@@ -9,11 +9,12 @@ import asyncio
 
 from codat_sync_expenses import CodatSyncExpenses, errors
 from codat_sync_expenses.models import Address, AddressType, Customer, CustomerStatus
-from codat_sync_expenses.testing import FakeCodatServer
+from codat_sync_expenses.testing import FakeCodatServer, PushOutcome
 
 
 async def main() -> None:
-    """Create, get, list every page, and update a customer, printing each step."""
+    """Create and wait, get, list every page, and update a customer, printing each step."""
+    # Like Codat, the fake answers each push Pending; by default the first poll sees Success.
     async with FakeCodatServer() as fake:
         company_id = fake.add_company()
         connection_id = fake.add_connection(company_id)
@@ -36,6 +37,13 @@ async def main() -> None:
             customer_id = created.data.id
             print(f"create: push {created.push_operation_key} is {created.status.value}")
             print(f"        new customer id {customer_id}")
+            try:
+                await codat.customers.get_async(company_id=company_id, customer_id=customer_id)
+            except errors.NotFoundError:
+                print("        not in the company's data yet: the push is still Pending")
+            done = await codat.push_operations.wait_async(created)
+            polls = len(fake.requests_for("get-push-operation"))
+            print(f"wait:   {done.status.value} on poll {polls}, at {done.completed_on_utc}")
 
             customer = await codat.customers.get_async(
                 company_id=company_id, customer_id=customer_id
@@ -56,6 +64,18 @@ async def main() -> None:
                 )
             print(f"        by status: {dict(sorted(statuses.items()))}\n")
 
+            fake.settle_next_push(PushOutcome.failed("Tax number is not valid.", after_polls=1))
+            rejected = await codat.customers.update_async(
+                company_id=company_id,
+                connection_id=connection_id,
+                customer_id=customer_id,
+                customer=Customer(status=CustomerStatus.ACTIVE, tax_number="GB-nope"),
+            )
+            try:
+                await codat.push_operations.wait_async(rejected)
+            except errors.PushOperationFailedError as exc:
+                print(f"update: {type(exc).__name__}: {exc}")
+
             updated = await codat.customers.update_async(
                 company_id=company_id,
                 connection_id=connection_id,
@@ -63,6 +83,8 @@ async def main() -> None:
                 customer=Customer(status=CustomerStatus.ARCHIVED, customer_name="Harbour Lumen"),
             )
             print(f"update: push {updated.push_operation_key} is {updated.status.value}")
+            settled = await codat.push_operations.wait_async(updated)
+            print(f"wait:   {settled.status.value}")
             again = await codat.customers.get_async(company_id=company_id, customer_id=customer_id)
             print(f"get:    now {again.customer_name!r}, {again.status.value}\n")
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import attrs
 import pytest
 from aiohttp import web
 
 from codat_sync_expenses import CodatSyncExpenses
-from codat_sync_expenses.testing import FakeCodatServer
+from codat_sync_expenses.testing import FakeCodatServer, PushOutcome, VirtualClock, virtual_time
 
 API_KEY = "test-key-9f1c2e7a-DO-NOT-LEAK"
 
@@ -26,7 +26,8 @@ class Company:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeCodatServer]:
-    async with FakeCodatServer(api_key=API_KEY) as server:
+    # Pushes succeed at once here; tests/test_push_operations.py covers their lifecycle.
+    async with FakeCodatServer(api_key=API_KEY, push_outcome=PushOutcome.success()) as server:
         yield server
 
 
@@ -42,6 +43,13 @@ def company(fake: FakeCodatServer) -> Company:
 async def codat(fake: FakeCodatServer) -> AsyncIterator[CodatSyncExpenses]:
     async with CodatSyncExpenses(api_key=API_KEY, base_url=fake.url, max_retries=0) as client:
         yield client
+
+
+@pytest.fixture
+def clock() -> Iterator[VirtualClock]:
+    """Virtual time for the test: retry waits and polls return at once and are recorded."""
+    with virtual_time() as virtual:
+        yield virtual
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

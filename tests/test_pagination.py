@@ -10,7 +10,7 @@ import pytest
 from codat_sync_expenses import CodatSyncExpenses, Page, errors
 from codat_sync_expenses._pagination import PageContents
 from codat_sync_expenses.models import Customer
-from codat_sync_expenses.testing import FakeCodatServer, Fault, skip_retry_waits
+from codat_sync_expenses.testing import FakeCodatServer, Fault, VirtualClock
 
 from .conftest import API_KEY
 
@@ -171,11 +171,12 @@ async def test_a_page_that_does_not_decode_names_its_page(
 
 
 async def test_walk_with_retries_survives_a_503_on_page_5_of_10(
+    clock: VirtualClock,
     fake: FakeCodatServer,
 ) -> None:
     company_id = _company(fake, 100)
     async with CodatSyncExpenses(api_key=API_KEY, base_url=fake.url, max_retries=2) as codat:
-        waits = skip_retry_waits(codat)
+        waits = clock.sleeps
         walked: list[str] = []
         async for customer in codat.customers.list_async(company_id=company_id, page_size=10):
             walked.append(customer.id or "")

@@ -21,7 +21,7 @@ from codat_sync_expenses.testing import (
     Fault,
     Operation,
     UnusedFaultsError,
-    skip_retry_waits,
+    VirtualClock,
 )
 
 from .conftest import API_KEY, Company, closed_port, serve
@@ -77,9 +77,13 @@ def _created(fake: FakeCodatServer, company: Company) -> int:
 
 @pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
 async def test_get_is_retried_on_transient_statuses(
-    fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses, status: int
+    clock: VirtualClock,
+    fake: FakeCodatServer,
+    company: Company,
+    retrying: CodatSyncExpenses,
+    status: int,
 ) -> None:
-    waits = skip_retry_waits(retrying)
+    waits = clock.sleeps
     fake.inject("get-customer", Fault.status(status), times=2)
     customer = await _get(retrying, company)
     assert customer.id is not None
@@ -100,18 +104,20 @@ async def test_get_is_not_retried_on_client_errors(
 
 @pytest.mark.parametrize("fault", [Fault.reset(), Fault.cut()])
 async def test_get_is_retried_on_a_dropped_connection(
-    fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses, fault: Fault
+    clock: VirtualClock,
+    fake: FakeCodatServer,
+    company: Company,
+    retrying: CodatSyncExpenses,
+    fault: Fault,
 ) -> None:
-    skip_retry_waits(retrying)
     fake.inject("get-customer", fault)
     assert (await _get(retrying, company)).id is not None
     assert len(fake.requests_for("get-customer")) == 2
 
 
 async def test_get_is_retried_after_a_timeout(
-    fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
+    clock: VirtualClock, fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
-    skip_retry_waits(retrying)
     fake.inject("list-customers", Fault.hang())
     page = await retrying.customers.list_async(company_id=company.id, timeout=0.2)
     assert len(page) == 25
@@ -119,9 +125,9 @@ async def test_get_is_retried_after_a_timeout(
 
 
 async def test_retries_give_up_after_max_retries_with_the_last_error(
-    fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
+    clock: VirtualClock, fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
-    waits = skip_retry_waits(retrying)
+    waits = clock.sleeps
     fake.inject("list-customers", Fault.status(503), times=3)
     with pytest.raises(errors.ServiceUnavailableError):
         await retrying.customers.list_async(company_id=company.id)
@@ -130,9 +136,8 @@ async def test_retries_give_up_after_max_retries_with_the_last_error(
 
 
 async def test_per_call_max_retries_overrides_the_client(
-    fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
+    clock: VirtualClock, fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
-    skip_retry_waits(retrying)
     fake.inject("list-customers", Fault.status(503), times=5)
     with pytest.raises(errors.ServiceUnavailableError):
         await retrying.customers.list_async(company_id=company.id, max_retries=0)
@@ -148,13 +153,13 @@ async def test_per_call_max_retries_overrides_the_client(
 @pytest.mark.parametrize("operation", list(PUSHES))
 @pytest.mark.parametrize("status", [429, 503])
 async def test_push_is_retried_when_codat_says_it_was_not_processed(
+    clock: VirtualClock,
     fake: FakeCodatServer,
     company: Company,
     retrying: CodatSyncExpenses,
     operation: Operation,
     status: int,
 ) -> None:
-    skip_retry_waits(retrying)
     fake.inject(operation, Fault.status(status))
     await PUSHES[operation](retrying, company)
     assert len(fake.requests_for(operation)) == 2
@@ -200,12 +205,13 @@ async def test_push_reset_after_sending_is_not_retried(
 
 
 async def test_push_is_retried_when_no_connection_could_be_made(
+    clock: VirtualClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="codat_sync_expenses")
     url = f"http://127.0.0.1:{closed_port()}"
     async with CodatSyncExpenses(api_key=API_KEY, base_url=url, max_retries=2) as codat:
-        waits = skip_retry_waits(codat)
+        waits = clock.sleeps
         with pytest.raises(errors.APIConnectionError) as caught:
             await codat.customers.create_async(company_id="c", connection_id="k", customer=NEW)
     assert caught.value.request_sent is False
@@ -221,9 +227,9 @@ async def test_push_is_retried_when_no_connection_could_be_made(
 
 
 async def test_retry_after_seconds_is_honoured_without_real_waiting(
-    fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
+    clock: VirtualClock, fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
-    waits = skip_retry_waits(retrying)
+    waits = clock.sleeps
     fake.inject("list-customers", Fault.status(429, retry_after="7"))
     started = time.monotonic()
     await retrying.customers.list_async(company_id=company.id)
@@ -232,9 +238,9 @@ async def test_retry_after_seconds_is_honoured_without_real_waiting(
 
 
 async def test_retry_after_http_date_is_honoured(
-    fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
+    clock: VirtualClock, fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
-    waits = skip_retry_waits(retrying)
+    waits = clock.sleeps
     when = email.utils.formatdate(time.time() + 12, usegmt=True)
     fake.inject("list-customers", Fault.status(503, retry_after=when))
     await retrying.customers.list_async(company_id=company.id)
@@ -243,9 +249,9 @@ async def test_retry_after_http_date_is_honoured(
 
 
 async def test_retry_after_beyond_the_wait_budget_is_not_waited_for(
-    fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
+    clock: VirtualClock, fake: FakeCodatServer, company: Company, retrying: CodatSyncExpenses
 ) -> None:
-    waits = skip_retry_waits(retrying)
+    waits = clock.sleeps
     fake.inject("list-customers", Fault.status(429, retry_after="3600"))
     with pytest.raises(errors.TooManyRequestsError) as caught:
         await retrying.customers.list_async(company_id=company.id)
@@ -255,12 +261,12 @@ async def test_retry_after_beyond_the_wait_budget_is_not_waited_for(
 
 
 async def test_the_wait_budget_is_summed_over_retries(
-    fake: FakeCodatServer, company: Company
+    clock: VirtualClock, fake: FakeCodatServer, company: Company
 ) -> None:
     async with CodatSyncExpenses(
         api_key=API_KEY, base_url=fake.url, max_retries=5, max_retry_wait=10
     ) as codat:
-        waits = skip_retry_waits(codat)
+        waits = clock.sleeps
         fake.inject("list-customers", Fault.status(503, retry_after="4"), times=3)
         with pytest.raises(errors.ServiceUnavailableError):
             await codat.customers.list_async(company_id=company.id)
@@ -269,10 +275,10 @@ async def test_the_wait_budget_is_summed_over_retries(
 
 
 async def test_backoff_without_retry_after_is_exponential_with_full_jitter(
-    fake: FakeCodatServer, company: Company
+    clock: VirtualClock, fake: FakeCodatServer, company: Company
 ) -> None:
     async with CodatSyncExpenses(api_key=API_KEY, base_url=fake.url, max_retries=5) as codat:
-        waits = skip_retry_waits(codat)
+        waits = clock.sleeps
         fake.inject("list-customers", Fault.status(500), times=5)
         await codat.customers.list_async(company_id=company.id)
     assert len(waits) == 5

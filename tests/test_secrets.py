@@ -13,7 +13,7 @@ from aiohttp import web
 
 from codat_sync_expenses import CodatSyncExpenses
 from codat_sync_expenses.models import Customer, CustomerStatus
-from codat_sync_expenses.testing import FakeCodatServer, Fault, skip_retry_waits
+from codat_sync_expenses.testing import FakeCodatServer, Fault, VirtualClock
 
 from .conftest import API_KEY, Company, closed_port, serve
 
@@ -113,6 +113,7 @@ SCENARIOS = [
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__.strip("_"))
 async def test_no_error_path_shows_the_key(
+    clock: VirtualClock,
     fake: FakeCodatServer,
     company: Company,
     caplog: pytest.LogCaptureFixture,
@@ -121,7 +122,6 @@ async def test_no_error_path_shows_the_key(
     caplog.set_level(logging.DEBUG)
 
     codat = CodatSyncExpenses(api_key=API_KEY, base_url=fake.url)
-    skip_retry_waits(codat)
     async with codat:
         with pytest.raises(Exception) as caught:  # noqa: PT011 - every kind is under test
             await scenario(codat, fake, company)

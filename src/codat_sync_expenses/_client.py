@@ -16,6 +16,7 @@ from ._api import API
 from ._transport import RetryPolicy, Secret, Transport
 from ._version import __version__
 from .resources.customers import CustomersResource
+from .resources.push_operations import PushOperationsResource
 
 __all__ = ["DEFAULT_BASE_URL", "CodatSyncExpenses"]
 
@@ -37,6 +38,9 @@ class CodatSyncExpenses:
 
     customers: CustomersResource
     """Create, get, list and update a company's customers."""
+
+    push_operations: PushOperationsResource
+    """Get, list and wait for the push operations that creates and updates return."""
 
     def __init__(
         self,
@@ -84,7 +88,9 @@ class CodatSyncExpenses:
             retry=RetryPolicy(max_retries=max_retries, max_wait=max_retry_wait),
             max_response_bytes=max_response_bytes,
         )
-        self.customers = CustomersResource(API(self._transport))
+        api = API(self._transport)
+        self.customers = CustomersResource(api)
+        self.push_operations = PushOperationsResource(api)
 
     def __repr__(self) -> str:
         transport = getattr(self, "_transport", None)  # absent while __init__ fails

@@ -12,12 +12,13 @@ import email.utils
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 
 import aiohttp
 import attrs
 from yarl import URL
 
+from . import _clock
 from .errors import APIConnectionError, APITimeoutError, ClientClosedError, ResponseTooLargeError
 
 logger = logging.getLogger("codat_sync_expenses")
@@ -92,7 +93,6 @@ class Transport:
         connect_timeout: float,
         retry: RetryPolicy,
         max_response_bytes: int,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._headers = {
@@ -108,7 +108,6 @@ class Transport:
         self._connect_timeout = connect_timeout
         self._retry = retry
         self._max_response_bytes = max_response_bytes
-        self._sleep = sleep
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self._base_url!r})"
@@ -198,7 +197,7 @@ class Transport:
                         attempt + 1,
                         delay,
                     )
-                    await self._sleep(delay)
+                    await _clock.sleep(delay)
                     continue
             if isinstance(outcome, Response):
                 return outcome

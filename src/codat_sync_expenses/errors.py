@@ -13,6 +13,10 @@
     │   ├── TooManyRequestsError        429
     │   ├── InternalServerError         500
     │   └── ServiceUnavailableError     503
+    ├── PushOperationError          a push ended without Success (``wait_async``)
+    │   ├── PushOperationFailedError    status Failed: see its errorMessage and validation
+    │   └── PushOperationTimedOutError  status TimedOut: Codat gave up on it
+    ├── PushWaitTimeoutError        ``wait_async`` stopped waiting; the push may still complete
     ├── ResponseDecodeError         a 2xx body that is not JSON or not the expected shape
     ├── ResponseTooLargeError       a body over the client's max_response_bytes
     └── ClientClosedError           a request on a client that was closed
@@ -26,7 +30,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import ErrorMessage, Validation
+    from .models import ErrorMessage, PushOperation, Validation
 
 __all__ = [
     "APIConnectionError",
@@ -40,6 +44,10 @@ __all__ = [
     "InternalServerError",
     "NotFoundError",
     "PaymentRequiredError",
+    "PushOperationError",
+    "PushOperationFailedError",
+    "PushOperationTimedOutError",
+    "PushWaitTimeoutError",
     "ResponseDecodeError",
     "ResponseTooLargeError",
     "ServiceUnavailableError",
@@ -187,6 +195,34 @@ class ResponseDecodeError(_ResponseError):
 
 class ResponseTooLargeError(_ResponseError):
     """The body was larger than the client's ``max_response_bytes``; it was not buffered."""
+
+
+class PushOperationError(CodatError):
+    """A push operation ended without Success; ``push_operation`` is its final state."""
+
+    def __init__(self, message: str, *, push_operation: PushOperation) -> None:
+        super().__init__(message)
+        self.push_operation = push_operation
+
+
+class PushOperationFailedError(PushOperationError):
+    """The push ended Failed: the message holds its errorMessage and validation errors."""
+
+
+class PushOperationTimedOutError(PushOperationError):
+    """The push ended TimedOut: it did not complete within its ``timeoutInMinutes``."""
+
+
+class PushWaitTimeoutError(CodatError):
+    """``wait_async`` reached its ``max_wait`` while the push was still pending.
+
+    The push may still complete: ``push_operation`` is the last state seen; wait
+    again or look it up later with its ``push_operation_key``.
+    """
+
+    def __init__(self, message: str, *, push_operation: PushOperation) -> None:
+        super().__init__(message)
+        self.push_operation = push_operation
 
 
 STATUS_ERRORS: dict[int, type[APIStatusError]] = {

@@ -7,15 +7,18 @@ async with FakeCodatServer() as fake:
         ...
 """
 
+from ._clock import VirtualClock, virtual_time
 from ._faults import Fault, UnusedFaultsError
 from ._harness import FakeCodatServer, Operation, RecordedRequest
-from ._retries import skip_retry_waits
+from ._push import PushOutcome
 
 __all__ = [
     "FakeCodatServer",
     "Fault",
     "Operation",
+    "PushOutcome",
     "RecordedRequest",
     "UnusedFaultsError",
-    "skip_retry_waits",
+    "VirtualClock",
+    "virtual_time",
 ]

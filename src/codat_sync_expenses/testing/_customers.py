@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from . import _listing, _seed
-from ._responses import CodatHTTPError, json_response, now
+from . import _listing, _push, _seed
+from ._responses import CodatHTTPError, bool_param, json_response, now
 
 if TYPE_CHECKING:
     from ._harness import Route
-    from ._state import World
+    from ._state import Company, World
 
 CUSTOMER_STATUSES = {"Unknown", "Active", "Archived"}
 ADDRESS_TYPES = {"Unknown", "Billing", "Delivery"}
@@ -113,10 +113,7 @@ def routes(world: World) -> list[Route]:
         connection_id = world.connection(request, company)
         body = await _customer_body(request)
         customer = {**body, "id": body.get("id") or str(uuid.uuid4()), "modifiedDate": now()}
-        company.customers.put(customer)
-        return json_response(
-            _push_operation(request, company.id, connection_id, customer, "Created")
-        )
+        return pushed(request, company, connection_id, customer, "Created")
 
     async def update_customer(request: web.Request) -> web.Response:
         company = world.company(request)
@@ -124,11 +121,30 @@ def routes(world: World) -> list[Route]:
         customer_id = request.match_info["customerId"]
         if company.customers.get(customer_id) is None:
             raise CodatHTTPError(404, f"Customer {customer_id} not found", service="PushApi")
+        bool_param(request, "forceUpdate")
         body = await _customer_body(request, customer_id)
         customer = {**body, "id": customer_id, "modifiedDate": now()}
-        company.customers.put(customer)
+        return pushed(request, company, connection_id, customer, "Modified")
+
+    def pushed(
+        request: web.Request,
+        company: Company,
+        connection_id: str,
+        customer: dict[str, Any],
+        change: str,
+    ) -> web.Response:
+        # The customer is stored only once the push succeeds.
+        operation = _push.new_operation(
+            request,
+            company_id=company.id,
+            connection_id=connection_id,
+            data_type="customers",
+            change=change,
+            record=customer,
+        )
+        outcome = world.take_push_outcome()
         return json_response(
-            _push_operation(request, company.id, connection_id, customer, "Modified")
+            company.pushes.push(operation, outcome, lambda: company.customers.put(customer))
         )
 
     company = "/companies/{companyId}"
@@ -152,31 +168,6 @@ async def _customer_body(request: web.Request, customer_id: str | None = None) -
             400, "Error processing request - not valid.", validation={"errors": errors}
         )
     return body  # type: ignore[no-any-return]
-
-
-def _push_operation(
-    request: web.Request,
-    company_id: str,
-    connection_id: str,
-    customer: dict[str, Any],
-    change: str,
-) -> dict[str, Any]:
-    timeout = request.query.get("timeoutInMinutes")
-    return {
-        "changes": [{"type": change, "recordRef": {"id": customer["id"], "dataType": "customers"}}],
-        "dataType": "customers",
-        "companyId": company_id,
-        "pushOperationKey": str(uuid.uuid4()),
-        "dataConnectionKey": connection_id,
-        "requestedOnUtc": customer["modifiedDate"],
-        "completedOnUtc": customer["modifiedDate"],
-        "timeoutInMinutes": int(timeout) if timeout and timeout.isdigit() else None,
-        "status": "Success",
-        "errorMessage": None,
-        "validation": {"errors": [], "warnings": []},
-        "statusCode": 200,
-        "data": customer,
-    }
 
 
 def validation_errors(body: Any, customer_id: str | None = None) -> list[dict[str, str | None]]:

@@ -19,15 +19,26 @@ from typing import Any, Literal
 import attrs
 from aiohttp import web
 
-from . import _customers
+from . import _customers, _push
 from ._faults import Fault, UnusedFaultsError
+from ._push import PushOutcome
 from ._responses import CodatHTTPError, error
 from ._state import World
 
-Operation = Literal["list-customers", "get-customer", "create-customer", "update-customer"]
+Operation = Literal[
+    "list-customers",
+    "get-customer",
+    "create-customer",
+    "update-customer",
+    "get-push-operation",
+    "list-push-operations",
+]
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 Route = tuple[str, str, Operation, Handler]
 Endpoint = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Codat's usual course: the push answers Pending, and a later look finds it done.
+PENDING_THEN_SUCCESS = PushOutcome.success(after_polls=1)
 
 
 @attrs.frozen
@@ -48,14 +59,24 @@ class FakeCodatServer:
 
     ``async with FakeCodatServer() as fake:`` starts it on a free port of
     127.0.0.1; ``fake.url`` is its base URL. Any ``Basic`` key is accepted
-    unless ``api_key`` is given. Leaving the block with injected faults that
-    never fired raises ``UnusedFaultsError``.
+    unless ``api_key`` is given. Leaving the block with injected faults or push
+    outcomes that never came into play raises ``UnusedFaultsError``.
+
+    Every create or update answers with a push operation settled by
+    ``push_outcome``: by default Pending, then Success on the first poll of
+    get-push-operation; ``PushOutcome.success()`` settles it at once.
     """
 
-    def __init__(self, *, api_key: str | None = None, port: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        port: int = 0,
+        push_outcome: PushOutcome = PENDING_THEN_SUCCESS,
+    ) -> None:
         self._api_key = api_key
         self._port = port
-        self._world = World()
+        self._world = World(push_outcome)
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._stopping = asyncio.Event()
         self._arrived = asyncio.Event()
@@ -74,13 +95,16 @@ class FakeCodatServer:
         traceback: TracebackType | None,
     ) -> None:
         if exc is not None:
-            self._faults.clear()  # the block's own error says more than unused faults
+            # The block's own error says more than unused faults.
+            self._faults.clear()
+            self._world.next_push_outcomes.clear()
         await self.stop()
 
     async def start(self) -> None:
         """Start listening on 127.0.0.1; sets ``url``."""
         app = web.Application(client_max_size=10 * 1024 * 1024, middlewares=[_codat_errors])
-        for method, path, operation, handler in _customers.routes(self._world):
+        routes = _customers.routes(self._world) + _push.routes(self._world)
+        for method, path, operation, handler in routes:
             app.router.add_route(method, path, self._endpoint(operation, handler))
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -95,10 +119,15 @@ class FakeCodatServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        unused = {operation: list(faults) for operation, faults in self._faults.items() if faults}
+        unused: dict[str, list[Any]] = {
+            operation: list(faults) for operation, faults in self._faults.items() if faults
+        }
+        if self._world.next_push_outcomes:
+            unused["next pushes"] = list(self._world.next_push_outcomes)
         self._faults.clear()
+        self._world.next_push_outcomes.clear()
         if unused:
-            raise UnusedFaultsError(f"injected faults that never fired: {unused}")
+            raise UnusedFaultsError(f"injected faults or push outcomes never used: {unused}")
 
     # -- seeding ---------------------------------------------------------------
 
@@ -136,7 +165,16 @@ class FakeCodatServer:
         store = self._world.companies[company_id].customers
         return [store.record(i) for i in range(len(store))]
 
-    # -- faults and recording --------------------------------------------------
+    def push_operations(self, company_id: str) -> list[dict[str, Any]]:
+        """The JSON of every push operation of a company, oldest first, as listed."""
+        pushes = self._world.companies[company_id].pushes
+        return [pushes.record(i) for i in range(len(pushes))]
+
+    # -- pushes, faults and recording -------------------------------------------
+
+    def settle_next_push(self, outcome: PushOutcome, *, times: int = 1) -> None:
+        """Settle the next ``times`` pushes (creates or updates) with ``outcome``."""
+        self._world.next_push_outcomes.extend([outcome] * times)
 
     def inject(self, operation: Operation, fault: Fault, *, times: int = 1) -> None:
         """Apply ``fault`` to the next ``times`` calls of ``operation``."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections import deque
 
 from aiohttp import web
 
 from . import _seed
 from ._customers import CustomerStore
+from ._push import PushOutcome, PushStore
 from ._responses import CodatHTTPError
 
 # Ids the fake makes are stable across runs: uuid5 of a per-server counter.
@@ -21,6 +23,7 @@ class Company:
         self.id = company_id
         self.connections: list[str] = []
         self.customers = CustomerStore(_seed.company_seed(company_id))
+        self.pushes = PushStore()
 
     def add_connection(self) -> str:
         """Create a connection with a stable id; returns it."""
@@ -32,8 +35,14 @@ class Company:
 class World:
     """Every company on one fake server."""
 
-    def __init__(self) -> None:
+    def __init__(self, push_outcome: PushOutcome) -> None:
         self.companies: dict[str, Company] = {}
+        self.push_outcome = push_outcome
+        self.next_push_outcomes: deque[PushOutcome] = deque()
+
+    def take_push_outcome(self) -> PushOutcome:
+        """The outcome for a new push: the next one queued, else the default."""
+        return self.next_push_outcomes.popleft() if self.next_push_outcomes else self.push_outcome
 
     def add_company(self) -> Company:
         """Create an empty company whose id depends only on how many came before it."""
@@ -47,6 +56,7 @@ class World:
         company = self.companies.get(company_id)
         if company is None:
             raise CodatHTTPError(404, f"No company was found with ID {company_id}")
+        company.pushes.settle_due()
         return company
 
     def connection(self, request: web.Request, company: Company) -> str:

@@ -1,0 +1,81 @@
+"""Polling a push operation until Codat settles it: capped, jittered backoff and a deadline."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+
+from . import _clock
+from .errors import PushOperationFailedError, PushOperationTimedOutError, PushWaitTimeoutError
+from .models import PushOperation, PushOperationStatus
+
+POLL_INITIAL = 1.0
+POLL_MAX = 30.0
+# Without a timeoutInMinutes on the push, how long wait_async waits by default (our choice).
+DEFAULT_MAX_WAIT = 15 * 60.0
+# Waiting a little past a push's own timeout lets Codat's TimedOut arrive before our deadline.
+TIMEOUT_GRACE = 60.0
+
+_TERMINAL = frozenset(
+    {PushOperationStatus.SUCCESS, PushOperationStatus.FAILED, PushOperationStatus.TIMED_OUT}
+)
+
+
+def default_max_wait(push_operation: PushOperation | None) -> float:
+    """The push's own timeout plus a grace minute, or DEFAULT_MAX_WAIT when it has none."""
+    minutes = push_operation.timeout_in_minutes if push_operation is not None else None
+    return DEFAULT_MAX_WAIT if not minutes or minutes < 0 else minutes * 60.0 + TIMEOUT_GRACE
+
+
+async def wait(
+    poll: Callable[[], Awaitable[PushOperation]],
+    latest: PushOperation | None,
+    max_wait: float | None,
+) -> PushOperation:
+    """Poll until ``latest`` is terminal; return it on Success, raise on Failed or TimedOut.
+
+    Any status outside Success, Failed and TimedOut (Pending, or one Codat adds
+    later) means "not yet". Polls are GETs, retried by the transport as usual.
+    """
+    started = _clock.monotonic()
+    if latest is None:
+        latest = await poll()
+    attempt = 0
+    while latest.status not in _TERMINAL:
+        limit = default_max_wait(latest) if max_wait is None else max_wait
+        waited = _clock.monotonic() - started
+        if waited >= limit:
+            raise PushWaitTimeoutError(
+                f"push operation {latest.push_operation_key} is still {latest.status.value} "
+                f"after waiting {waited:.0f}s; it may still complete",
+                push_operation=latest,
+            )
+        attempt += 1
+        await _clock.sleep(min(_backoff(attempt), limit - waited))
+        latest = await poll()
+    return _settled(latest)
+
+
+def _backoff(attempt: int) -> float:
+    # Exponential up to POLL_MAX, with equal jitter: never below half the step,
+    # so polls spread out without hammering Codat early.
+    step = min(POLL_MAX, POLL_INITIAL * 2.0 ** (attempt - 1))
+    return step / 2 + random.uniform(0, step / 2)  # noqa: S311 - jitter, not security
+
+
+def _settled(push_operation: PushOperation) -> PushOperation:
+    status = push_operation.status
+    if status is PushOperationStatus.SUCCESS:
+        return push_operation
+    what = f"push operation {push_operation.push_operation_key}"
+    if push_operation.data_type is not None:
+        what += f" ({push_operation.data_type.value})"
+    details = [push_operation.error_message or "no error message"]
+    validation = push_operation.validation
+    for item in (validation.errors or []) if validation is not None else []:
+        where = f" [{item.item_id}]" if item.item_id else ""
+        details.append(f"{item.validator_name or 'validation'}{where}: {item.message}")
+    message = f"{what} ended {status.value}: " + "; ".join(details)
+    if status is PushOperationStatus.FAILED:
+        raise PushOperationFailedError(message, push_operation=push_operation)
+    raise PushOperationTimedOutError(message, push_operation=push_operation)

@@ -1,0 +1,104 @@
+"""A company's push operations: get, list (paginated), and wait until one settles."""
+
+from __future__ import annotations
+
+from .. import _params as check
+from .. import _push_wait
+from .._api import API
+from .._pagination import AsyncPaginator
+from ..models import PushOperation, PushOperations
+from ._codat import company_path, listing
+
+
+class PushOperationsResource:
+    """The push operation endpoints, reached as ``CodatSyncExpenses(...).push_operations``."""
+
+    def __init__(self, api: API) -> None:
+        self._api = api
+
+    async def get_async(
+        self,
+        *,
+        company_id: str,
+        push_operation_key: str,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> PushOperation:
+        """Get where one push operation stands now."""
+        path = (
+            f"{company_path(company_id)}"
+            f"/push/{check.path_segment('push_operation_key', push_operation_key)}"
+        )
+        return await self._api.request(
+            "GET", path, cast_to=PushOperation, timeout=timeout, max_retries=max_retries
+        )
+
+    def list_async(
+        self,
+        *,
+        company_id: str,
+        page: int = 1,
+        page_size: int = 100,
+        query: str | None = None,
+        order_by: str | None = None,
+        prefetch: int = 0,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncPaginator[PushOperation]:
+        """List push operations, e.g. ``query="status=Failed"``; paged like ``customers``."""
+        return listing(
+            self._api,
+            f"{company_path(company_id)}/push",
+            PushOperations,
+            page=page,
+            page_size=page_size,
+            query=query,
+            order_by=order_by,
+            prefetch=prefetch,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def wait_async(
+        self,
+        push_operation: PushOperation | None = None,
+        *,
+        company_id: str | None = None,
+        push_operation_key: str | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> PushOperation:
+        """Poll until the push settles; return it on Success.
+
+        Pass what a push returned, or ``company_id=`` and ``push_operation_key=``.
+        Raises ``PushOperationFailedError`` / ``PushOperationTimedOutError`` when it
+        ends Failed / TimedOut, and ``PushWaitTimeoutError`` after ``max_wait``
+        seconds (default: the push's ``timeoutInMinutes`` plus a minute, else 15
+        minutes) while it may still complete. ``timeout`` and ``max_retries`` apply
+        to each poll.
+        """
+        if push_operation is not None:
+            check.instance_of("push_operation", push_operation, PushOperation)
+            if company_id is not None or push_operation_key is not None:
+                raise TypeError(
+                    "pass a push operation or company_id= and push_operation_key=, not both"
+                )
+            company_id = push_operation.company_id
+            push_operation_key = push_operation.push_operation_key
+        elif company_id is None or push_operation_key is None:
+            raise TypeError("pass a push operation, or both company_id= and push_operation_key=")
+        if max_wait is not None:
+            check.seconds("max_wait", max_wait, positive=False)
+        check.retry_options(timeout=timeout, max_retries=max_retries)
+        key = push_operation_key
+
+        async def poll() -> PushOperation:
+            return await self.get_async(
+                company_id=company_id,
+                push_operation_key=key,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+
+        return await _push_wait.wait(poll, push_operation, max_wait)
