@@ -71,23 +71,37 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the package, tests, examples, benchmarks and this file."""
-    session.install("-e", f".[{EXTRAS}]", *_groups("typecheck", "test"), "nox")
+    """mypy --strict over the package, tests, examples, benchmarks, codegen/ and this file."""
+    session.install("-e", f".[{EXTRAS}]", *_groups("typecheck", "test", "codegen"), "nox")
     session.run("mypy")
 
 
 @nox.session
 def codegen(session: nox.Session) -> None:
-    """Regenerate the attrs models from openapi/ (`-- --check` only compares)."""
+    """Regenerate everything generated from openapi/ (`-- --check` only compares)."""
     session.install(*_groups("codegen"))
-    session.run("datamodel-codegen", *session.posargs)
+    session.run("python", "-m", "codegen.generate", *session.posargs)
 
 
 @nox.session(name="codegen_check")
 def codegen_check(session: nox.Session) -> None:
-    """Fail when the committed models differ from what openapi/ generates."""
+    """Fail when a committed generated file differs from what openapi/ generates."""
     session.install(*_groups("codegen"))
-    session.run("datamodel-codegen", "--check")
+    session.run("python", "-m", "codegen.generate", "--check")
+
+
+@nox.session(name="spec_diff")
+def spec_diff(session: nox.Session) -> None:
+    """What a Codat spec (`-- PATH_OR_URL`) states otherwise than openapi/; exit 1 if anything."""
+    session.install(*_groups("codegen"))
+    session.run("python", "-m", "codegen.spec_diff", *session.posargs)
+
+
+@nox.session(name="spec_update")
+def spec_update(session: nox.Session) -> None:
+    """Sync openapi/ with a Codat spec (`-- PATH_OR_URL`), regenerate, report, draft CHANGELOG."""
+    session.install(*_groups("codegen"))
+    session.run("python", "-m", "codegen.spec_update", *session.posargs)
 
 
 @nox.session

@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 import pytest
+import yaml
 
 from codat_sync_expenses import models
 
@@ -74,15 +75,34 @@ def test_generation_is_byte_for_byte_repeatable(tmp_path: Path) -> None:
 
 def test_a_changed_field_changes_the_generated_class(tmp_path: Path) -> None:
     def rename_and_retype(text: str) -> str:
-        old = "        taxNumber:\n          type: string\n"
-        assert old in text
-        return text.replace(old, "        taxIdentifier:\n          type: integer\n")
+        document = yaml.safe_load(text)
+        properties = document["components"]["schemas"]["Customer"]["properties"]
+        properties["madeUpField"] = {"type": "string", "nullable": True}
+        first = _generate(tmp_path / "first", lambda _: yaml.safe_dump(document))
+        assert "made_up_field: str | None" in first.read_text()
+        properties["madeUpRenamed"] = {"type": "integer"}
+        del properties["madeUpField"]
+        return yaml.safe_dump(document)
 
-    module = _import(_generate(tmp_path, rename_and_retype))
+    module = _import(_generate(tmp_path / "second", rename_and_retype))
     fields = attrs.fields_dict(module.Customer)
-    assert "tax_number" not in fields
-    assert fields["tax_identifier"].metadata == {"json": "taxIdentifier"}
-    assert str(fields["tax_identifier"].type) == "int | None"
+    assert "made_up_field" not in fields
+    assert fields["made_up_renamed"].metadata == {"json": "madeUpRenamed"}
+    assert str(fields["made_up_renamed"].type) == "int | None"
+
+
+def test_a_required_and_nullable_field_is_optional_with_no_default(tmp_path: Path) -> None:
+    """Codat's 2023 spec had PhoneNumber.number so: `str` failed a whole page on a null."""
+
+    def require_number(text: str) -> str:
+        document = yaml.safe_load(text)
+        document["components"]["schemas"]["PhoneNumber"]["required"] = ["number", "type"]
+        return yaml.safe_dump(document)
+
+    module = _import(_generate(tmp_path, require_number))
+    number = attrs.fields_dict(module.PhoneNumber)["number"]
+    assert str(number.type) == "str | None"
+    assert number.default is attrs.NOTHING
 
 
 def test_models_are_keyword_only_attrs_classes() -> None:

@@ -1,0 +1,195 @@
+"""Hand-written code follows the document: each failure names what to change.
+
+The generator writes the models; everything else that mirrors the document is
+written by hand, and these checks fail ``nox`` when it lags: resource methods
+against each operation's parameters, typed errors against documented statuses
+and ErrorMessage's fields, the fake server against the models and Codat's
+published examples. After ``nox -s spec_update`` they are the to-do list.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import inspect
+import json
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import attrs
+import pytest
+import yaml
+from codegen import examples
+from codegen.spec_facts import Document, load
+
+from codat_sync_expenses import CodatSyncExpenses, errors, models
+from codat_sync_expenses.testing import FakeCodatServer, _store
+
+from .conftest import API_KEY
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENT = Document(yaml.safe_load((ROOT / "openapi" / "customers.yaml").read_text()))
+OPERATIONS = DOCUMENT.operations()
+EXAMPLES = json.loads((ROOT / "tests" / "fixtures" / "codat_examples.json").read_text())
+LOCK = json.loads((ROOT / "openapi" / "codat-spec.lock.json").read_text())
+
+# Keyword arguments of resource methods that are the SDK's, not Codat's.
+SDK_OPTIONS = {"timeout", "max_retries", "prefetch"}
+# APIStatusError attributes that come from the HTTP exchange, not from ErrorMessage.
+EXCHANGE_ATTRIBUTES = {"method", "path", "status_code", "body", "error_message", "retry_after"}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _resource_method(op_id: str) -> Any:
+    """``get-customer`` is ``client.customers.get_async``: verb, then the plural resource."""
+    verb, _, noun = op_id.partition("-")
+    resource = _snake(noun.replace("-", "_")).rstrip("s") + "s"
+    client = CodatSyncExpenses(api_key="k")
+    holder = getattr(client, resource, None)
+    method = getattr(holder, f"{verb}_async", None)
+    assert method is not None, f"{op_id}: add {resource}.{verb}_async to the SDK"
+    return method
+
+
+@pytest.mark.parametrize("op_id", sorted(OPERATIONS))
+def test_each_operation_has_a_method_with_one_argument_per_parameter(op_id: str) -> None:
+    _, _, operation, item = OPERATIONS[op_id]
+    method = _resource_method(op_id)
+    arguments = set(inspect.signature(method).parameters) - SDK_OPTIONS
+    parameters = {_snake(name) for name in DOCUMENT.parameters(operation, item)}
+    if "requestBody" in operation:
+        body = DOCUMENT.body_schema(operation["requestBody"])["$ref"].rsplit("/", 1)[-1]
+        parameters.add(_snake(body))
+    assert sorted(parameters - arguments) == [], (
+        f"{op_id}: {method.__qualname__} lacks these arguments of the document"
+    )
+    assert sorted(arguments - parameters) == [], (
+        f"{op_id}: the document no longer has these arguments of {method.__qualname__}; "
+        "remove them (or add to SDK_OPTIONS if they are the SDK's own)"
+    )
+
+
+def test_each_documented_error_status_has_its_typed_error() -> None:
+    documented = {
+        int(status): op_id
+        for op_id, (_, _, operation, _) in OPERATIONS.items()
+        for status in operation["responses"]
+        if status[0] in "45"
+    }
+    missing = [
+        f"{s} (in {op_id})" for s, op_id in documented.items() if s not in errors.STATUS_ERRORS
+    ]
+    assert sorted(missing) == [], "add an errors.APIStatusError subclass to STATUS_ERRORS"
+    assert all(issubclass(cls, errors.APIStatusError) for cls in errors.STATUS_ERRORS.values())
+
+
+def _json_names(cls: type) -> dict[str, attrs.Attribute[Any]]:
+    return {field.metadata.get("json", field.name): field for field in attrs.fields(cls)}
+
+
+def test_each_error_message_field_is_an_attribute_of_status_errors() -> None:
+    values: dict[str, Any] = {}
+    for name, field in attrs.fields_dict(models.ErrorMessage).items():
+        kind = str(field.type).split(" |")[0]
+        values[name] = {"str": f"{name}!", "int": len(name)}.get(kind) or getattr(models, kind)()
+    error = errors.NotFoundError(
+        "m",
+        method="GET",
+        path="/p",
+        status_code=404,
+        body="",
+        error_message=models.ErrorMessage(**values),
+    )
+    mirrored = set(vars(error)) - EXCHANGE_ATTRIBUTES
+    fields = set(attrs.fields_dict(models.ErrorMessage)) - {"status_code"}
+    assert sorted(fields - mirrored) == [], "set these ErrorMessage fields on APIStatusError"
+    assert sorted(mirrored - fields) == [], "ErrorMessage lost these; drop them from APIStatusError"
+    for name in fields:
+        assert getattr(error, name) == values[name], f"APIStatusError.{name} is not Codat's"
+
+
+@pytest.mark.parametrize(
+    ("fake_values", "model"),
+    [
+        (_store.CUSTOMER_STATUSES, models.CustomerStatus),
+        (_store.ADDRESS_TYPES, models.AddressType),
+        (_store.PHONE_TYPES, models.PhoneNumberType),
+    ],
+)
+def test_the_fakes_enum_values_are_the_models(
+    fake_values: set[str], model: type[enum.Enum]
+) -> None:
+    assert fake_values == {member.value for member in model}, f"update the fake's {model.__name__}"
+
+
+def _unknown_keys(data: Any, cls: Any, path: str) -> list[str]:
+    """Keys of ``data`` that the model ``cls`` has no field for, with their paths."""
+    args = [a for a in typing.get_args(cls) if a is not type(None)]
+    if isinstance(cls, types.UnionType) or typing.get_origin(cls) is typing.Union:
+        return _unknown_keys(data, args[0], path) if data is not None else []
+    if typing.get_origin(cls) is list:
+        return [k for i, item in enumerate(data) for k in _unknown_keys(item, args[0], path + "[]")]
+    if not (isinstance(cls, type) and attrs.has(cls)) or not isinstance(data, dict):
+        return []
+    attrs.resolve_types(cls)
+    fields = _json_names(cls)
+    found = [f"{path}.{key}" for key in data if key not in fields]
+    for key, value in data.items():
+        if key in fields:
+            found += _unknown_keys(value, fields[key].type, f"{path}.{key}")
+    return found
+
+
+async def _raw(fake: FakeCodatServer, method: str, path: str, body: Any = None) -> Any:
+    headers = {"Authorization": "Basic " + base64.b64encode(API_KEY.encode()).decode()}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(method, fake.url + path, json=body, headers=headers) as response,
+    ):
+        return await response.json()
+
+
+async def test_the_fakes_bodies_have_only_the_models_fields(fake: FakeCodatServer) -> None:
+    company = fake.add_company()
+    connection = fake.add_connection(company)
+    fake.add_customers(company, 200)
+    page = await _raw(fake, "GET", f"/companies/{company}/data/customers?pageSize=200")
+    body = {"status": "Active", "customerName": "Drift Ltd"}
+    pushed = await _raw(
+        fake, "POST", f"/companies/{company}/connections/{connection}/push/customers", body
+    )
+    error = await _raw(fake, "GET", f"/companies/{company}/data/customers/none")
+    unknown = _unknown_keys(page, models.Customers, "list-customers")
+    unknown += _unknown_keys(pushed, models.CreateCustomerResponse, "create-customer")
+    unknown += _unknown_keys(error, models.ErrorMessage, "error")
+    assert unknown == [], "the fake sends fields the models no longer have"
+    assert sorted(_json_names(models.ErrorMessage).keys() - error.keys()) == [], (
+        "the fake's error body lacks these ErrorMessage fields"
+    )
+
+
+async def test_the_fake_sends_every_field_codats_examples_show(fake: FakeCodatServer) -> None:
+    company = fake.add_company()
+    fake.add_customers(company, 200)
+    page = await _raw(fake, "GET", f"/companies/{company}/data/customers?pageSize=200")
+    sent = {key for customer in page["results"] for key in customer}
+    shown = {key for body in EXAMPLES["get-customer"].values() for key in body}
+    assert sorted(shown - sent) == [], "the fake's customers lack fields Codat's examples show"
+
+
+def test_codats_examples_are_the_ones_of_the_synced_spec() -> None:
+    reference = ROOT.parent / "shared" / "reference"
+    for path in sorted(reference.glob("*.openapi.json")):
+        spec = load(str(path))
+        if spec.sha256 == LOCK["codat_spec_sha256"]:
+            expected = examples.extract(spec.root, DOCUMENT.root)
+            assert expected == EXAMPLES, "run `python -m codegen.examples SPEC` to re-extract"
+            return
+    pytest.skip(f"the synced spec is not in {reference}")
