@@ -370,16 +370,22 @@ def changelog_entry(
 
 
 def add_to_changelog(path: Path, entry: str) -> None:
-    """Put ``entry`` first under "## Unreleased", adding the file or heading if missing."""
+    """Append ``entry`` to the "## Unreleased" section, adding the file or section if missing."""
     text = path.read_text() if path.exists() else "# Changelog\n"
     if entry.splitlines()[0] in text:
         return
-    heading = "## Unreleased\n"
+    heading = "\n## Unreleased\n"
     if heading not in text:
-        head, sep, rest = text.partition("\n## ")
-        text = f"{head.rstrip()}\n\n{heading}" + (f"\n## {rest}" if sep else "")
-    head, _, rest = text.partition(heading)
-    path.write_text(f"{head}{heading}\n{entry}" + (f"\n{rest.lstrip()}" if rest.strip() else ""))
+        release = re.search(r"\n## \d", text)
+        at = release.start() if release else len(text.rstrip("\n"))
+        text = f"{text[:at].rstrip(chr(10))}\n{heading}{text[at:]}"
+    start = text.index(heading) + len(heading)
+    following = text.find("\n## ", start)
+    end = len(text) if following < 0 else following
+    section = text[start:end].strip("\n")
+    rest = text[end:].lstrip("\n")
+    body = f"{section}\n\n{entry}" if section else entry
+    path.write_text(f"{text[:start]}\n{body}" + (f"\n{rest}" if rest else ""))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,7 @@ from codegen import examples
 from codegen.spec_facts import Document, load
 
 from codat_sync_expenses import CodatSyncExpenses, errors, models
-from codat_sync_expenses.testing import FakeCodatServer, _store
+from codat_sync_expenses.testing import FakeCodatServer, _customers
 
 from .conftest import API_KEY
 
@@ -41,6 +41,9 @@ LOCK = json.loads((ROOT / "openapi" / "codat-spec.lock.json").read_text())
 SDK_OPTIONS = {"timeout", "max_retries", "prefetch"}
 # APIStatusError attributes that come from the HTTP exchange, not from ErrorMessage.
 EXCHANGE_ATTRIBUTES = {"method", "path", "status_code", "body", "error_message", "retry_after"}
+# Operations in the document whose resource methods are being written (issue 16). Strict:
+# the test fails once a method exists, so the entry goes when the method lands.
+PENDING = {"get-push-operation", "list-push-operations"}
 
 
 def _snake(name: str) -> str:
@@ -58,7 +61,15 @@ def _resource_method(op_id: str) -> Any:
     return method
 
 
-@pytest.mark.parametrize("op_id", sorted(OPERATIONS))
+@pytest.mark.parametrize(
+    "op_id",
+    [
+        pytest.param(
+            op_id, marks=pytest.mark.xfail(op_id in PENDING, reason="pending", strict=True)
+        )
+        for op_id in sorted(OPERATIONS)
+    ],
+)
 def test_each_operation_has_a_method_with_one_argument_per_parameter(op_id: str) -> None:
     _, _, operation, item = OPERATIONS[op_id]
     method = _resource_method(op_id)
@@ -96,9 +107,9 @@ def _json_names(cls: type) -> dict[str, attrs.Attribute[Any]]:
 
 def test_each_error_message_field_is_an_attribute_of_status_errors() -> None:
     values: dict[str, Any] = {}
-    for name, field in attrs.fields_dict(models.ErrorMessage).items():
-        kind = str(field.type).split(" |")[0]
-        values[name] = {"str": f"{name}!", "int": len(name)}.get(kind) or getattr(models, kind)()
+    for name, field in attrs.fields_dict(attrs.resolve_types(models.ErrorMessage)).items():
+        kind = next(a for a in typing.get_args(field.type) if a is not type(None))
+        values[name] = {str: f"{name}!", int: len(name)}.get(kind) or kind()
     error = errors.NotFoundError(
         "m",
         method="GET",
@@ -118,9 +129,9 @@ def test_each_error_message_field_is_an_attribute_of_status_errors() -> None:
 @pytest.mark.parametrize(
     ("fake_values", "model"),
     [
-        (_store.CUSTOMER_STATUSES, models.CustomerStatus),
-        (_store.ADDRESS_TYPES, models.AddressType),
-        (_store.PHONE_TYPES, models.PhoneNumberType),
+        (_customers.CUSTOMER_STATUSES, models.CustomerStatus),
+        (_customers.ADDRESS_TYPES, models.AddressType),
+        (_customers.PHONE_TYPES, models.PhoneNumberType),
     ],
 )
 def test_the_fakes_enum_values_are_the_models(

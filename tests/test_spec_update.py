@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from codegen import api_diff
-from codegen.spec_facts import Document, differences
+from codegen.spec_facts import Document, differences, load, report
 from codegen.spec_update import PLACEHOLDER, add_to_changelog, apply, bump
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,15 +91,17 @@ def test_a_schema_no_operation_reaches_is_retired() -> None:
     assert set(retired) == {"Customer.metadata", "schemas/Metadata"}
 
 
-def test_the_draft_goes_first_under_unreleased_and_only_once(tmp_path: Path) -> None:
+def test_the_draft_goes_last_under_unreleased_and_only_once(tmp_path: Path) -> None:
     changelog = tmp_path / "CHANGELOG.md"
     add_to_changelog(changelog, "### Codat spec abc\n\n- one\n")
     assert changelog.read_text() == "# Changelog\n\n## Unreleased\n\n### Codat spec abc\n\n- one\n"
-    changelog.write_text("# Changelog\n\nPolicy.\n\n## 0.1.0\n\n- first\n")
+    changelog.write_text("# Changelog\n\n## Version policy\n\nSemver.\n\n## 0.1.0\n\n- first\n")
     add_to_changelog(changelog, "### Codat spec abc\n\n- one\n")
     add_to_changelog(changelog, "### Codat spec abc\n\n- one\n")
+    add_to_changelog(changelog, "### Codat spec def\n\n- two\n")
     assert changelog.read_text() == (
-        "# Changelog\n\nPolicy.\n\n## Unreleased\n\n### Codat spec abc\n\n- one\n"
+        "# Changelog\n\n## Version policy\n\nSemver.\n\n## Unreleased\n\n"
+        "### Codat spec abc\n\n- one\n\n### Codat spec def\n\n- two\n"
         "\n## 0.1.0\n\n- first\n"
     )
 
@@ -169,3 +171,13 @@ def test_to_the_2023_spec_and_back_is_byte_identical(tmp_path: Path) -> None:
     assert "no differences" in _run_update(tmp_path, CURRENT)
     changelog = (tmp_path / "CHANGELOG.md").read_text()
     assert changelog.count("### Codat spec") == 2
+
+
+def test_the_readme_shows_what_spec_diff_prints_against_the_2023_spec() -> None:
+    if not OLDER.exists():
+        pytest.skip(f"Codat's reference specs are not in {REFERENCE}")
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("Against\n   Codat's 2023-09-22 spec")[1].split("```text\n")[1]
+    shown = shown.split("```")[0]
+    printed = report(differences(_ours(), load(str(OLDER)).root))
+    assert [line.strip() for line in shown.strip().splitlines()] == list(printed)
