@@ -25,6 +25,7 @@ nox.options.sessions = [
     "tests",
     "tests_no_extras",
     "tests_lowest",
+    "fuzz_fake",
     "docs",
 ]
 nox.options.reuse_existing_virtualenvs = True
@@ -172,6 +173,13 @@ def _floors() -> list[str]:
             raise ValueError(f"a runtime requirement needs a plain >= floor: {requirement!r}")
         floors.append(f"{match[1].split('[')[0]}=={match[2]}")
     return floors
+
+
+@nox.session(requires=["package"])
+def fuzz_fake(session: nox.Session) -> None:
+    """schemathesis with Codat's published spec against the standalone fake, fixed seed."""
+    _install_wheel(session, "", *_groups("fuzz"))
+    session.run("python", "tests/fuzz/run.py")
 
 
 @nox.session

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import aiohttp
+import pytest
 from yarl import URL
 
 from codat_sync_expenses import CodatSyncExpenses
@@ -69,3 +70,41 @@ async def test_links_carry_the_query_percent_encoded(
         assert " " not in href
         assert "&&" not in href
         assert URL(href).query["query"] == query
+
+
+@pytest.mark.parametrize(
+    ("customer", "problem"),
+    [
+        ({"status": {}}, "customer.status must be one of"),
+        ({"status": "Active", "defaultCurrency": {"a": 1}}, "customer.defaultCurrency must be a"),
+        ({"status": "Active", "supplementalData": {"content": {"a": 1}}}, "object of objects"),
+        ({"status": "Active", "contacts": [{"status": "Active", "phone": [{}]}]}, "phone[0].type"),
+        ({"status": "Active", "sourceModifiedDate": "yesterday"}, "ISO 8601 date-time"),
+        ([], "customer must be an object"),
+    ],
+)
+async def test_a_push_that_breaks_codats_schema_is_a_400_naming_the_field(
+    fake: FakeCodatServer, company: Company, customer: object, problem: str
+) -> None:
+    async with aiohttp.ClientSession() as session:
+        response = await session.post(
+            f"{fake.url}/companies/{company.id}/connections/{company.connection_id}/push/customers",
+            json=customer,
+            headers={"Authorization": "Basic " + base64.b64encode(API_KEY.encode()).decode()},
+        )
+        body = await response.json()
+    assert response.status == 400
+    assert problem in body["validation"]["errors"][0]["message"]
+
+
+async def test_paths_and_methods_the_fake_does_not_serve_answer_codats_json_error(
+    fake: FakeCodatServer, company: Company
+) -> None:
+    async with aiohttp.ClientSession() as session:
+        empty_id = await session.get(f"{fake.url}/companies/{company.id}/data/customers/")
+        wrong_method = await session.delete(f"{fake.url}/companies/{company.id}/push")
+        assert empty_id.status == 404
+        assert (await empty_id.json())["statusCode"] == 404
+        assert wrong_method.status == 405
+        assert wrong_method.headers["Allow"] == "GET"
+        assert (await wrong_method.json())["statusCode"] == 405

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -16,17 +18,42 @@ if TYPE_CHECKING:
     from ._harness import Route
     from ._state import Company, World
 
-CUSTOMER_STATUSES = {"Unknown", "Active", "Archived"}
-ADDRESS_TYPES = {"Unknown", "Billing", "Delivery"}
-PHONE_TYPES = {"Primary", "Landline", "Mobile", "Fax", "Unknown"}
-NULLABLE_STRINGS = [
-    "customerName",
-    "contactName",
-    "emailAddress",
-    "phone",
-    "registrationNumber",
-    "taxNumber",
-]
+CUSTOMER_STATUSES = frozenset({"Unknown", "Active", "Archived"})
+ADDRESS_TYPES = frozenset({"Unknown", "Billing", "Delivery"})
+PHONE_TYPES = frozenset({"Primary", "Landline", "Mobile", "Fax", "Unknown"})
+
+# What Codat's spec allows in a pushed customer, field by field. A frozenset is a
+# required enum; "?" marks a nullable value; ("list?", x) a nullable array of x;
+# ("objects?", None) a nullable object whose values are objects.
+Rule = Any
+_ADDRESS: dict[str, Rule] = {
+    "type": ADDRESS_TYPES,
+    **dict.fromkeys(["line1", "line2", "city", "region", "country", "postalCode"], "str?"),
+}
+_PHONE: dict[str, Rule] = {"number": "str?", "type": PHONE_TYPES}
+_CONTACT: dict[str, Rule] = {
+    "name": "str?",
+    "email": "str?",
+    "phone": ("list?", _PHONE),
+    "address": _ADDRESS,
+    "status": CUSTOMER_STATUSES,
+    "modifiedDate": "date-time",
+}
+CUSTOMER: dict[str, Rule] = {
+    "id": "str",
+    **dict.fromkeys(
+        ["customerName", "contactName", "emailAddress", "phone", "registrationNumber", "taxNumber"],
+        "str?",
+    ),
+    "defaultCurrency": "str",
+    "addresses": ("list?", _ADDRESS),
+    "contacts": ("list?", _CONTACT),
+    "status": CUSTOMER_STATUSES,
+    "metadata": {"isDeleted": "bool?"},
+    "supplementalData": {"content": ("objects?", None)},
+    "modifiedDate": "date-time",
+    "sourceModifiedDate": "date-time",
+}
 
 
 class CustomerStore:
@@ -173,28 +200,62 @@ async def _customer_body(request: web.Request, customer_id: str | None = None) -
 def validation_errors(body: Any, customer_id: str | None = None) -> list[dict[str, str | None]]:
     """What Codat would reject in a pushed customer, as its validation items.
 
-    Written independently of the SDK's converter, so the fake cannot share a bug with it.
+    Written from Codat's spec independently of the SDK's converter, so the fake
+    cannot share a bug with it.
     """
+    problems: list[str] = []
+    _check(body, CUSTOMER, "customer", problems)
+    return [
+        {"itemId": customer_id, "message": problem, "validatorName": "Customer"}
+        for problem in problems
+    ]
 
-    def item(message: str) -> dict[str, str | None]:
-        return {"itemId": customer_id, "message": message, "validatorName": "Customer"}
 
-    if not isinstance(body, dict):
-        return [item("The request body must be a JSON object.")]
-    errors = []
-    if body.get("status") not in CUSTOMER_STATUSES:
-        errors.append(item(f"status must be one of {sorted(CUSTOMER_STATUSES)}."))
-    for field in NULLABLE_STRINGS:
-        if body.get(field) is not None and not isinstance(body[field], str):
-            errors.append(item(f"{field} must be a string or null."))
-    for address in body.get("addresses") or []:
-        if not isinstance(address, dict) or address.get("type") not in ADDRESS_TYPES:
-            errors.append(item(f"each address needs a type, one of {sorted(ADDRESS_TYPES)}."))
-    for contact in body.get("contacts") or []:
-        if not isinstance(contact, dict) or contact.get("status") not in CUSTOMER_STATUSES:
-            errors.append(item("each contact needs a status."))
-            continue
-        for phone in contact.get("phone") or []:
-            if not isinstance(phone, dict) or phone.get("type") not in PHONE_TYPES:
-                errors.append(item(f"each phone needs a type, one of {sorted(PHONE_TYPES)}."))
-    return errors
+def _check(value: Any, rule: Rule, where: str, problems: list[str]) -> None:
+    if isinstance(rule, frozenset):
+        if not isinstance(value, str) or value not in rule:
+            problems.append(f"{where} must be one of {sorted(rule)}.")
+        return
+    if isinstance(rule, str):
+        if value is None:
+            if not rule.endswith("?"):
+                problems.append(f"{where} must not be null.")
+        elif rule.startswith("str") and not isinstance(value, str):
+            problems.append(f"{where} must be a string.")
+        elif rule == "bool?" and not isinstance(value, bool):
+            problems.append(f"{where} must be true or false.")
+        elif rule == "date-time" and not _is_date_time(value):
+            problems.append(f"{where} must be an ISO 8601 date-time.")
+        return
+    if isinstance(rule, tuple):
+        kind, inner = rule
+        if value is None:
+            return
+        if kind == "list?":
+            if not isinstance(value, list):
+                problems.append(f"{where} must be an array.")
+                return
+            for index, item in enumerate(value):
+                _check(item, inner, f"{where}[{index}]", problems)
+        elif not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            problems.append(f"{where} must be an object of objects.")
+        return
+    if not isinstance(value, dict):
+        problems.append(f"{where} must be an object.")
+        return
+    for field, inner in rule.items():
+        if field in value or isinstance(inner, frozenset):
+            _check(value.get(field), inner, f"{where}.{field}", problems)
+
+
+def _is_date_time(value: Any) -> bool:
+    if not isinstance(value, str) or not _DATE_TIME.fullmatch(value):
+        return False
+    try:
+        datetime.fromisoformat(value[:19])
+    except ValueError:
+        return False
+    return True
+
+
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?")

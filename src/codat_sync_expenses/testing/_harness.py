@@ -279,7 +279,10 @@ async def _codat_errors(request: web.Request, handler: Endpoint) -> web.StreamRe
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return error(exc.status, exc.reason)
+        response = error(exc.status, exc.reason)
+        if "Allow" in exc.headers:  # a 405 names the methods the path does serve
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
 
 
 def _abort(request: web.Request) -> None:
