@@ -203,6 +203,17 @@ async def test_the_default_deadline_follows_the_push_timeout(
     assert clock.now == pytest.approx(2 * 60 + 60)  # the push's timeout and a grace minute
 
 
+async def test_without_a_push_timeout_the_default_deadline_is_15_minutes(
+    fake: FakeCodatServer, company: Company, codat: CodatSyncExpenses, clock: VirtualClock
+) -> None:
+    fake.settle_next_push(PushOutcome.success(after_polls=1_000_000))
+    created = await _create(codat, company)
+    assert created.timeout_in_minutes is None
+    with pytest.raises(errors.PushWaitTimeoutError, match="after waiting 900s"):
+        await codat.push_operations.wait_async(created)
+    assert clock.now == pytest.approx(15 * 60)
+
+
 async def test_polls_back_off_exponentially_with_jitter_up_to_a_cap(
     fake: FakeCodatServer, company: Company, codat: CodatSyncExpenses, clock: VirtualClock
 ) -> None:
