@@ -1,12 +1,21 @@
 """Asyncio SDK for the customers of Codat's Sync for Expenses API.
 
 ``CodatSyncExpenses`` is the client; ``models`` holds the generated attrs
-classes; ``errors`` the typed errors; ``testing`` a fake Codat server.
+classes; ``errors`` the typed errors; ``limits`` the per-company concurrency
+limit; ``testing`` a fake Codat server.
 """
 
-from . import errors, models
+from . import errors, limits, models
 from ._client import CodatSyncExpenses
 from ._pagination import AsyncPaginator, Page
 from ._version import __version__
 
-__all__ = ["AsyncPaginator", "CodatSyncExpenses", "Page", "__version__", "errors", "models"]
+__all__ = [
+    "AsyncPaginator",
+    "CodatSyncExpenses",
+    "Page",
+    "__version__",
+    "errors",
+    "limits",
+    "models",
+]

@@ -52,6 +52,7 @@ class API:
             idempotent=method == "GET",
             timeout=timeout,
             max_retries=max_retries,
+            limit_key=_company_of(path),
         )
         if 200 <= response.status < 300:
             try:
@@ -65,6 +66,14 @@ class API:
                     body=_excerpt(response.body),
                 ) from None
         raise _status_error(method, path, response)
+
+
+def _company_of(path: str) -> str | None:
+    # Codat limits concurrent requests per company, and every company-scoped
+    # path starts /companies/{companyId}/ (encoded, so it holds no "/").
+    if path.startswith("/companies/"):
+        return path.split("/", 3)[2]
+    return None
 
 
 def _excerpt(body: bytes) -> str:

@@ -15,6 +15,7 @@ from . import _params as check
 from ._api import API
 from ._transport import RetryPolicy, Secret, Transport
 from ._version import __version__
+from .limits import CODAT_MAX_IN_FLIGHT, CompanyLimiter, LocalCompanyLimiter
 from .resources.customers import CustomersResource
 from .resources.push_operations import PushOperationsResource
 
@@ -54,6 +55,8 @@ class CodatSyncExpenses:
         max_retries: int = 2,
         max_retry_wait: float = 30.0,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_connections: int | None = None,
+        company_limit: int | CompanyLimiter | None = CODAT_MAX_IN_FLIGHT,
         allow_insecure_http: bool = False,
     ) -> None:
         """Configure the client; nothing is sent and no session is made until the first call.
@@ -62,7 +65,11 @@ class CodatSyncExpenses:
         is a ready header value instead; with neither, ``CODAT_API_KEY`` is read.
         ``timeout`` caps a whole request in seconds, ``connect_timeout`` its
         connection. ``max_retries`` and ``max_retry_wait`` (seconds summed over
-        retries) bound retrying. ``allow_insecure_http`` permits sending the key
+        retries) bound retrying. ``max_connections`` caps the connections of the
+        session the client makes (aiohttp's default is 100). ``company_limit``
+        caps requests in flight per company: a number (Codat allows 10), a
+        ``limits.CompanyLimiter`` to share the count (the client does not close
+        it), or None for no limit. ``allow_insecure_http`` permits sending the key
         over plain http to a host that is not loopback, e.g. a test proxy.
         """
         # Redact the key arguments first: a traceback with locals shows them otherwise.
@@ -78,6 +85,15 @@ class CodatSyncExpenses:
             raise TypeError(
                 f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
             )
+        if max_connections is not None:
+            check.integer("max_connections", max_connections, minimum=1)
+            if session is not None:
+                raise ValueError(
+                    "max_connections applies to the session the client makes; "
+                    "set the limit on the connector of the session you pass instead"
+                )
+        limiter = _limiter(company_limit)
+        self._owned_limiter = limiter if isinstance(company_limit, int) else None
         self._transport = Transport(
             base_url=self._base_url,
             authorization=authorization,
@@ -87,6 +103,8 @@ class CodatSyncExpenses:
             connect_timeout=connect_timeout,
             retry=RetryPolicy(max_retries=max_retries, max_wait=max_retry_wait),
             max_response_bytes=max_response_bytes,
+            limiter=limiter,
+            max_connections=max_connections,
         )
         api = API(self._transport)
         self.customers = CustomersResource(api)
@@ -100,6 +118,8 @@ class CodatSyncExpenses:
     async def aclose(self) -> None:
         """Close the client and the session it created; safe to call more than once."""
         await self._transport.aclose()
+        if self._owned_limiter is not None:
+            await self._owned_limiter.aclose()
 
     async def __aenter__(self) -> CodatSyncExpenses:
         return self
@@ -111,6 +131,18 @@ class CodatSyncExpenses:
         traceback: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _limiter(company_limit: object) -> CompanyLimiter | None:
+    if company_limit is None or isinstance(company_limit, CompanyLimiter):
+        return company_limit
+    if isinstance(company_limit, bool) or not isinstance(company_limit, int):
+        raise TypeError(
+            "company_limit must be an int, a limits.CompanyLimiter or None, "
+            f"not {type(company_limit).__name__}"
+        )
+    check.integer("company_limit", company_limit, minimum=1)
+    return LocalCompanyLimiter(company_limit)
 
 
 def _authorization(api_key: str | None, auth_header: str | None) -> Secret:

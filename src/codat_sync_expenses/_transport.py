@@ -19,7 +19,14 @@ import attrs
 from yarl import URL
 
 from . import _clock
-from .errors import APIConnectionError, APITimeoutError, ClientClosedError, ResponseTooLargeError
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    PoolTimeoutError,
+    ResponseTooLargeError,
+)
+from .limits import CompanyLimiter
 
 logger = logging.getLogger("codat_sync_expenses")
 
@@ -93,6 +100,8 @@ class Transport:
         connect_timeout: float,
         retry: RetryPolicy,
         max_response_bytes: int,
+        limiter: CompanyLimiter | None = None,
+        max_connections: int | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._headers = {
@@ -108,6 +117,8 @@ class Transport:
         self._connect_timeout = connect_timeout
         self._retry = retry
         self._max_response_bytes = max_response_bytes
+        self._limiter = limiter
+        self._max_connections = max_connections
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self._base_url!r})"
@@ -129,7 +140,12 @@ class Transport:
             raise ClientClosedError("this CodatSyncExpenses client is closed")
         if self._session is None:
             # Created on first use, inside the running loop that will use it.
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
+            connector = (
+                None
+                if self._max_connections is None
+                else aiohttp.TCPConnector(limit=self._max_connections)
+            )
+            self._session = aiohttp.ClientSession(timeout=self._timeout, connector=connector)
         elif self._session.closed:
             raise ClientClosedError(_BORROWED_SESSION_CLOSED)
         return self._session
@@ -144,12 +160,15 @@ class Transport:
         idempotent: bool,
         timeout: float | None = None,
         max_retries: int | None = None,
+        limit_key: str | None = None,
     ) -> Response:
         """Send one request, retrying only where running it twice can do no harm.
 
         ``idempotent`` requests are retried on connection errors, timeouts and
         429/500/502/503/504; others only when the server provably did not
         process them: no connection was made, or it answered 429/503.
+        With ``limit_key``, each attempt holds one of the limiter's slots for
+        that key, released before any retry's wait.
         """
         session = self._get_session()
         url = URL(self._base_url + path, encoded=True)
@@ -170,9 +189,11 @@ class Transport:
             started = time.perf_counter()
             outcome: Response | APIConnectionError
             try:
-                outcome = await self._send(
-                    session, method, url, path, headers, body, client_timeout
+                outcome = await self._attempt(
+                    session, method, url, path, headers, body, client_timeout, limit_key
                 )
+            except PoolTimeoutError:
+                raise  # it already waited the whole timeout without sending anything
             except APIConnectionError as exc:
                 outcome = exc
             if isinstance(outcome, Response):
@@ -219,6 +240,32 @@ class Transport:
                 (time.perf_counter() - started) * 1000,
                 attempt,
             )
+
+    async def _attempt(
+        self,
+        session: aiohttp.ClientSession,
+        method: str,
+        url: URL,
+        path: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        timeout: aiohttp.ClientTimeout,
+        limit_key: str | None,
+    ) -> Response:
+        if self._limiter is None or limit_key is None:
+            return await self._send(session, method, url, path, headers, body, timeout)
+        queued = time.monotonic()
+        try:
+            async with self._limiter.slot(limit_key, timeout=timeout.total):
+                if timeout.total is not None:
+                    # The wait for a slot counts against the attempt's total timeout.
+                    left = timeout.total - (time.monotonic() - queued)
+                    timeout = aiohttp.ClientTimeout(total=max(left, 0.001), connect=timeout.connect)
+                return await self._send(session, method, url, path, headers, body, timeout)
+        except PoolTimeoutError as exc:
+            if exc.method:  # the connection pool's: it already names the request
+                raise
+            raise PoolTimeoutError(f"{method} {path}: {exc}", method=method, path=path) from None
 
     async def _send(
         self,

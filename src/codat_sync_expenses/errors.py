@@ -3,6 +3,7 @@
     CodatError
     ├── APIConnectionError          no usable answer: refused, reset, DNS, TLS
     │   └── APITimeoutError         a connect or total timeout ran out
+    │       └── PoolTimeoutError    no free connection or concurrency slot in time: not sent
     ├── APIStatusError              Codat answered with a non-2xx status
     │   ├── BadRequestError             400
     │   ├── UnauthorizedError           401
@@ -44,6 +45,7 @@ __all__ = [
     "InternalServerError",
     "NotFoundError",
     "PaymentRequiredError",
+    "PoolTimeoutError",
     "PushOperationError",
     "PushOperationFailedError",
     "PushOperationTimedOutError",
@@ -92,6 +94,17 @@ class APIConnectionError(CodatError):
 
 class APITimeoutError(APIConnectionError):
     """A connect or total timeout ran out before the answer was complete."""
+
+
+class PoolTimeoutError(APITimeoutError):
+    """Waited for a free connection or concurrency slot; the request was not sent.
+
+    ``method`` and ``path`` are empty when it comes straight from a limiter;
+    the client fills them in before raising it to you.
+    """
+
+    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+        super().__init__(message, method=method, path=path, request_sent=False)
 
 
 class _ResponseError(CodatError):
