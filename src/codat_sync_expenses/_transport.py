@@ -210,7 +210,7 @@ class Transport:
                 if delay <= wait_left:
                     retries_left -= 1
                     wait_left -= delay
-                    logger.debug(
+                    logger.info(
                         "%s %s: retrying after %s, attempt %d, wait %.3fs",
                         method,
                         path,
