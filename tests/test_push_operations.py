@@ -330,7 +330,7 @@ async def test_an_unknown_push_operation_is_not_found(
         ({"company_id": "c"}, TypeError, "pass a push operation, or both"),
         ({"push_operation": "key"}, TypeError, "push_operation must be a PushOperation"),
         ({"push_operation_key": "", "company_id": "c"}, ValueError, "non-empty id"),
-        ({"company_id": "c", "push_operation_key": "k", "max_wait": -1}, ValueError, "max_wait"),
+        ({"company_id": "c", "push_operation_key": "k", "max_wait": 0}, ValueError, "max_wait"),
         ({"company_id": "c", "push_operation_key": "k", "timeout": 0}, ValueError, "timeout"),
     ],
 )

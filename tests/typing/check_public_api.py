@@ -10,6 +10,7 @@ from codat_sync_expenses.models import (
     CreateCustomerResponse,
     Customer,
     CustomerStatus,
+    PushOperation,
     UpdateCustomerResponse,
 )
 
@@ -42,6 +43,18 @@ async def every_call(codat: CodatSyncExpenses, customer: Customer) -> None:
     )
     assert_type(updated, UpdateCustomerResponse)
 
+    assert_type(await codat.push_operations.wait_async(created), PushOperation)
+    assert_type(
+        await codat.push_operations.wait_async(company_id="c", push_operation_key="p"),
+        PushOperation,
+    )
+    assert_type(
+        await codat.push_operations.get_async(company_id="c", push_operation_key="p"),
+        PushOperation,
+    )
+    async for operation in codat.push_operations.list_async(company_id="c", query="status=Failed"):
+        assert_type(operation, PushOperation)
+
 
 async def mistakes_mypy_catches(codat: CodatSyncExpenses, customer: Customer) -> None:
     await codat.customers.get_async("c", "x")  # type: ignore[call-arg]
@@ -49,9 +62,17 @@ async def mistakes_mypy_catches(codat: CodatSyncExpenses, customer: Customer) ->
     await codat.customers.create_async(company_id="c", connection_id="k", customer={"a": 1})  # type: ignore[arg-type]
     Customer(status="Active")  # type: ignore[arg-type]
     Customer(customer_name="no status")  # type: ignore[call-arg]
+    await codat.push_operations.wait_async("c", "p")  # type: ignore[arg-type, call-arg]
 
 
 def error_fields(error: errors.APIStatusError) -> None:
     assert_type(error.status_code, int)
     assert_type(error.correlation_id, str | None)
     assert_type(error.page, int | None)
+
+
+def push_errors(
+    failed: errors.PushOperationFailedError, waited: errors.PushWaitTimeoutError
+) -> None:
+    assert_type(failed.push_operation, PushOperation)
+    assert_type(waited.push_operation, PushOperation)

@@ -89,7 +89,7 @@ class PushOperationsResource:
         elif company_id is None or push_operation_key is None:
             raise TypeError("pass a push operation, or both company_id= and push_operation_key=")
         if max_wait is not None:
-            check.seconds("max_wait", max_wait, positive=False)
+            check.seconds("max_wait", max_wait)
         check.retry_options(timeout=timeout, max_retries=max_retries)
         key = push_operation_key
 

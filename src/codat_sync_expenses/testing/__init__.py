@@ -5,6 +5,9 @@ async with FakeCodatServer() as fake:
     fake.add_customers(company_id, 250)
     async with CodatSyncExpenses(api_key="any", base_url=fake.url) as codat:
         ...
+
+Faults (``Fault``) and push outcomes (``PushOutcome``) shape its answers;
+``virtual_time()`` makes the SDK's retry waits and push polls return at once.
 """
 
 from ._clock import VirtualClock, virtual_time
