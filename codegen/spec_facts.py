@@ -381,7 +381,7 @@ class _Walk:
             )
             return
         self.enum(label, mine, ours, theirs)
-        self.members(label, ours, theirs)
+        self.members(label, mine, ours, theirs)
 
     def schema(self, name: str, codat: Any, ours: Shape, theirs: Shape) -> None:
         """A named schema of ours against the schema in the same place in Codat's spec."""
@@ -392,8 +392,9 @@ class _Walk:
         if ours.type != theirs.type:
             self.add(name, f"type {ours.type} -> {theirs.type}", BREAKING)
             return
-        self.enum(name, self.ours.pointer(SCHEMAS + name), ours, theirs)
-        self.members(name, ours, theirs)
+        node = self.ours.pointer(SCHEMAS + name)
+        self.enum(name, node, ours, theirs)
+        self.members(name, node, ours, theirs)
 
     def nullable(self, label: str, site: Any, ours: bool, theirs: bool) -> None:
         if ours != theirs:
@@ -419,17 +420,17 @@ class _Walk:
                 )
                 self.add(label, f"value {value!r} added", ADDITIVE, edit)
 
-    def members(self, label: str, ours: Shape, theirs: Shape) -> None:
-        """Properties, array items and map values."""
+    def members(self, label: str, node: Any, ours: Shape, theirs: Shape) -> None:
+        """Properties, array items and map values; ``node`` is where new properties go."""
         if ours.items is not None and theirs.items is not None:
             self.site(ours.items, theirs.items, f"{label}[]")
         if (ours.values is None) != (theirs.values is None):
             self.add(label, "map values retyped", BREAKING)
         elif ours.values is not None:
             self.site(ours.values, theirs.values, f"{label}{{}}")
-        self.properties(label, ours, theirs)
+        self.properties(label, node, ours, theirs)
 
-    def properties(self, label: str, ours: Shape, theirs: Shape) -> None:
+    def properties(self, label: str, node: Any, ours: Shape, theirs: Shape) -> None:
         is_error = label in self.error_schemas
         order = list(theirs.properties)
         for position, name in enumerate(order):
@@ -443,7 +444,7 @@ class _Walk:
             required = name in theirs.required
             edit = Edit(
                 "add_property",
-                (neighbour.schema if neighbour else None, name, codat),
+                (neighbour.schema if neighbour else node, name, codat),
                 {"after": before[-1] if before else None, "required": required, "label": path},
             )
             tag = NEEDS_CODE if is_error else BREAKING if required else ADDITIVE

@@ -5,7 +5,7 @@ SPEC is a path or an http(s) URL of Codat's Sync for Expenses spec. This:
 1. applies each fact difference (``spec_facts``) to ``openapi/customers.yaml``
    through ruamel.yaml, so our comments, layout and descriptions stay as they
    are. A new field, schema or parameter gets the placeholder description
-   ``PLACEHOLDER``, which ``tests/test_spec_drift.py`` rejects until someone
+   ``PLACEHOLDER``, which ``tests/test_openapi_document.py`` rejects until someone
    writes one; nothing of Codat's prose is copied. What is removed is kept in
    the lock file with our words, and comes back with them if Codat restores it;
 2. records the spec's content hash in ``openapi/codat-spec.lock.json`` (Codat's
@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT = ROOT / "openapi" / "customers.yaml"
 LOCK = ROOT / "openapi" / "codat-spec.lock.json"
 CHANGELOG = ROOT / "CHANGELOG.md"
-PLACEHOLDER = "TODO(spec_update): describe this in our own words."
+PLACEHOLDER = "TODO(spec_update) describe this in our own words."
 # Formats that change a generated type; Codat's others (ISO4217, ...) are prose.
 TYPED_FORMATS = {"date-time", "date", "int32", "int64", "uuid", "uri-reference"}
 
@@ -66,6 +66,33 @@ def _dump(node: Any) -> str:
     out = io.StringIO()
     _yaml().dump(node, out)
     return out.getvalue()
+
+
+def _layout(text: str) -> str:
+    """Our document's blank lines: before ``components:``, each of its sections, each schema.
+
+    ruamel keeps a blank line as a comment on the node before it, so an edit at
+    the end of a section would move or drop it; the layout is restated instead.
+    """
+    out: list[str] = []
+    top = section = ""
+    for line in (line for line in text.splitlines() if line.strip()):
+        if not line.startswith(" "):
+            top, section = line, ""
+            if line.startswith("components:"):
+                out.append("")
+        elif top.startswith("components:") and re.match(r"  \S", line):
+            if section:
+                out.append("")
+            section = line
+        elif (
+            section.startswith("  schemas:")
+            and re.match(r"    \S", line)
+            and not out[-1].startswith("  schemas:")
+        ):
+            out.append("")
+        out.append(line)
+    return "\n".join(out) + "\n"
 
 
 def _flow(**items: Any) -> CommentedMap:
@@ -117,6 +144,7 @@ class YamlEditor:
             node = restored[0]
         else:
             node = self.materialize(codat, _pascal(label))
+            node.fa.set_block_style()
             node.insert(len(node), "description", PLACEHOLDER)
         _insert_after(schema.setdefault("properties", CommentedMap()), after, name, node)
         if required:
@@ -225,6 +253,8 @@ class YamlEditor:
         schemas[name] = node  # before its properties, which may refer back to it
         if found.enum is not None:
             node["enum"] = CommentedSeq(found.enum)
+            if len(str(found.enum)) < 60:
+                node["enum"].fa.set_flow_style()
         if found.required:
             node["required"] = CommentedSeq(found.required)
             node["required"].fa.set_flow_style()
@@ -345,7 +375,7 @@ def apply(codat: Document, yaml_text: str, retired: dict[str, Any]) -> tuple[str
             for edit in difference.edits:
                 edit(editor)
         editor.prune()
-    return _dump(root), found
+    return _layout(_dump(root)), found
 
 
 def bump(version: str, breaking: bool) -> str:
