@@ -49,6 +49,11 @@ def test_auth_header_must_be_a_whole_basic_header(header: str) -> None:
         ({"api_key": 42}, TypeError, "api_key must be a str"),
         ({"base_url": "ftp://api.codat.io"}, ValueError, "base_url must be an http"),
         ({"base_url": "https://api.codat.io?x=1"}, ValueError, "query or fragment"),
+        ({"base_url": "https://api.codat.io#"}, ValueError, "query or fragment"),
+        ({"base_url": "https://api.codat.io/?"}, ValueError, "query or fragment"),
+        ({"base_url": "https://api.codat.io/ v1"}, ValueError, "whitespace or a control"),
+        ({"base_url": "https://api.codat.io:99999"}, ValueError, "not a valid URL"),
+        ({"base_url": "https://[::1"}, ValueError, "not a valid URL"),
         ({"timeout": 0}, ValueError, "timeout must be a positive number"),
         ({"connect_timeout": -1}, ValueError, "connect_timeout must be a positive"),
         ({"max_retries": -1}, ValueError, "max_retries must be at least 0"),
@@ -166,7 +171,7 @@ async def test_bad_list_arguments_raise_before_sending(
 ) -> None:
     arguments: dict[str, Any] = {"company_id": company.id, **call}
     with pytest.raises(error, match=message):
-        await codat.customers.list_async(**arguments)
+        codat.customers.list_async(**arguments)  # raises at the call, not at the first await
     assert fake.requests == []
 
 

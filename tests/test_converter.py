@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+import enum
 import json
+import pickle
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import attrs
 import pytest
+from aiohttp import web
 
-from codat_sync_expenses import _converter
+from codat_sync_expenses import CodatSyncExpenses, _converter
 from codat_sync_expenses.models import (
     Address,
     AddressType,
@@ -21,6 +26,9 @@ from codat_sync_expenses.models import (
     UpdateCustomerResponse,
 )
 
+from .conftest import API_KEY, serve
+
+T = TypeVar("T")
 EXAMPLES = json.loads((Path(__file__).parent / "fixtures" / "codat_examples.json").read_text())
 
 
@@ -236,3 +244,57 @@ def test_wrong_types_in_required_fields_are_errors_too() -> None:
 
 def test_a_numeric_id_is_accepted_as_its_string() -> None:
     assert _converter.structure({"status": "Active", "id": 7505}, Customer).id == "7505"
+
+
+def _pickled(value: T) -> T:
+    return pickle.loads(pickle.dumps(value))  # type: ignore[no-any-return]  # noqa: S301 - ours
+
+
+async def test_an_unlisted_enum_value_survives_pickle_and_deepcopy_with_equality_and_hash() -> None:
+    async def suspended(request: web.Request) -> web.Response:
+        return web.json_response({"id": "c-1", "status": "Suspended"})
+
+    async with (
+        serve(suspended) as url,
+        CodatSyncExpenses(api_key=API_KEY, base_url=url) as codat,
+    ):
+        customer = await codat.customers.get_async(company_id="c", customer_id="c-1")
+    status = customer.status
+    assert isinstance(status, CustomerStatus)
+    assert status not in list(CustomerStatus)
+    for copied in (_pickled(customer).status, copy.deepcopy(customer).status):
+        assert type(copied) is CustomerStatus
+        assert copied == status == "Suspended"
+        assert hash(copied) == hash(status) == hash("Suspended")
+        assert {copied: 1}[status] == 1
+    assert _pickled(customer) == customer
+
+
+class Tier(str, enum.Enum):
+    """An enum that does not live in ``models``."""
+
+    GOLD = "Gold"
+
+
+class Colour(enum.Enum):
+    """A plain (not str) enum that does not live in ``models``."""
+
+    RED = "Red"
+
+
+@attrs.define
+class Account:
+    tier: Tier
+    colour: Colour | None = None
+
+
+def test_enums_outside_the_models_module_are_found_and_keep_unlisted_values() -> None:
+    listed = _converter.structure({"tier": "Gold", "colour": "Red"}, Account)
+    assert listed.tier is Tier.GOLD
+    assert listed.colour is Colour.RED
+    unlisted = _converter.structure({"tier": "Platinum"}, Account)
+    assert isinstance(unlisted.tier, Tier)
+    assert unlisted.tier == "Platinum"
+    assert _pickled(unlisted.tier) == "Platinum"
+    with pytest.raises(_converter.DecodeError, match=r"Colour \| None @ \$\.colour"):
+        _converter.structure({"tier": "Gold", "colour": "Purple"}, Account)

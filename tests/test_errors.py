@@ -6,6 +6,7 @@ import pytest
 from aiohttp import web
 
 from codat_sync_expenses import CodatSyncExpenses, _converter, errors
+from codat_sync_expenses._constants import BODY_EXCERPT_CHARS
 from codat_sync_expenses.models import Customer
 from codat_sync_expenses.testing import FakeCodatServer, Fault
 
@@ -20,7 +21,9 @@ DOCUMENTED = [
     (409, errors.ConflictError),
     (429, errors.TooManyRequestsError),
     (500, errors.InternalServerError),
+    (502, errors.BadGatewayError),
     (503, errors.ServiceUnavailableError),
+    (504, errors.GatewayTimeoutError),
 ]
 
 
@@ -139,7 +142,7 @@ async def test_decode_error_keeps_a_truncated_body() -> None:
     async with serve(handler) as url, CodatSyncExpenses(api_key=API_KEY, base_url=url) as codat:
         with pytest.raises(errors.ResponseDecodeError) as caught:
             await codat.customers.get_async(company_id="co", customer_id="c-1")
-    assert caught.value.body == "x" * errors.BODY_EXCERPT_CHARS + "…"
+    assert caught.value.body == "x" * BODY_EXCERPT_CHARS + "…"
 
 
 async def test_proxy_html_error_page_is_a_status_error_with_the_text() -> None:

@@ -170,6 +170,17 @@ def test_refused_configuration_does_not_echo_the_key(kwargs: dict[str, str], mes
     _assert_clean(_every_text_of(caught.value))
 
 
+@pytest.mark.parametrize(
+    "base_url",
+    [f"https://user:{API_KEY}@api.codat.io", f"https://{API_KEY}@api.codat.io", "https://:pw@h"],
+)
+def test_a_base_url_with_a_user_or_password_is_refused_without_echoing_it(base_url: str) -> None:
+    with pytest.raises(ValueError, match="must not contain a user or password") as caught:
+        CodatSyncExpenses(api_key="another-key", base_url=base_url)
+    _assert_clean(_every_text_of(caught.value))
+    assert "pw" not in str(caught.value)
+
+
 def test_plain_http_is_allowed_to_loopback_and_by_opt_in() -> None:
     for url in ("http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9", "http://127.8.0.1"):
         CodatSyncExpenses(api_key=API_KEY, base_url=url)

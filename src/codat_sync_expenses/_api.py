@@ -7,18 +7,17 @@ the answer and turns every non-2xx status into its typed error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from . import _converter
 from . import _params as check
+from ._constants import BODY_EXCERPT_CHARS
 from ._transport import Response, Transport, retry_after_seconds
-from .errors import (
-    BODY_EXCERPT_CHARS,
-    STATUS_ERRORS,
-    APIStatusError,
-    ResponseDecodeError,
-)
+from .errors import STATUS_ERRORS, APIStatusError, RedirectError, ResponseDecodeError
 from .models import ErrorMessage
+
+REDACTED = b"<redacted>"
 
 T = TypeVar("T")
 
@@ -26,8 +25,10 @@ T = TypeVar("T")
 class API:
     """Sends typed requests through a Transport and returns typed models."""
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, *, secrets: tuple[bytes, ...] = ()) -> None:
+        """``secrets`` are redacted from every body an error keeps or quotes."""
         self._transport = transport
+        self._secrets = secrets
 
     async def request(
         self,
@@ -58,14 +59,23 @@ class API:
             try:
                 return _converter.loads(response.body, cast_to)
             except _converter.DecodeError as exc:
-                raise ResponseDecodeError(
-                    f"{method} {path}: {exc}",
-                    method=method,
-                    path=path,
-                    status_code=response.status,
-                    body=_excerpt(response.body),
-                ) from None
-        raise _status_error(method, path, response)
+                problem = str(exc)
+            # Raised outside the except block: the JSON parser's error, chained as
+            # context, would carry the whole unredacted body.
+            raise ResponseDecodeError(
+                f"{method} {path}: {problem}",
+                method=method,
+                path=path,
+                status_code=response.status,
+                body=_excerpt(self._redact(response.body)),
+            )
+        raise _status_error(method, path, response, self._redact)
+
+    def _redact(self, body: bytes) -> bytes:
+        # An error page may echo the request, Authorization header included.
+        for secret in self._secrets:
+            body = body.replace(secret, REDACTED)
+        return body
 
 
 def _company_of(path: str) -> str | None:
@@ -81,24 +91,38 @@ def _excerpt(body: bytes) -> str:
     return text if len(text) <= BODY_EXCERPT_CHARS else text[:BODY_EXCERPT_CHARS] + "…"
 
 
-def _status_error(method: str, path: str, response: Response) -> APIStatusError:
+def _status_error(
+    method: str, path: str, response: Response, redact: Callable[[bytes], bytes]
+) -> APIStatusError:
+    """The typed error for a non-2xx answer, with the key redacted from what it quotes."""
+    body = redact(response.body)
     try:
-        error_message: ErrorMessage | None = _converter.loads(response.body, ErrorMessage)
+        error_message: ErrorMessage | None = _converter.loads(body, ErrorMessage)
     except _converter.DecodeError:
-        error_message = None  # a proxy's HTML page, or an empty body
+        error_message = None  # a proxy's HTML page, an empty body, or hostile JSON
     detail = error_message.error if error_message and error_message.error else None
     if detail is None:
-        detail = " ".join(_excerpt(response.body).split())[:200] or "no body"
+        detail = " ".join(_excerpt(body).split())[:200] or "no body"
+    location = response.headers.get("Location") if 300 <= response.status < 400 else None
+    if location is not None:
+        location = redact(location.encode("utf-8", "surrogateescape")).decode("utf-8", "replace")
+        detail = f"redirect to {location!r}, not followed; {detail}"
     message = f"{method} {path} returned {response.status}: {detail}"
     if error_message and error_message.correlation_id:
         message += f" (correlation id {error_message.correlation_id})"
-    error_class = STATUS_ERRORS.get(response.status, APIStatusError)
-    return error_class(
+    if 300 <= response.status < 400:
+        error_class: type[APIStatusError] = RedirectError
+    else:
+        error_class = STATUS_ERRORS.get(response.status, APIStatusError)
+    error = error_class(
         message,
         method=method,
         path=path,
         status_code=response.status,
-        body=_excerpt(response.body),
+        body=_excerpt(body),
         error_message=error_message,
         retry_after=retry_after_seconds(response.headers),
     )
+    if isinstance(error, RedirectError):
+        error.location = location
+    return error

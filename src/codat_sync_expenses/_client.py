@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import ipaddress
 import os
 from types import TracebackType
@@ -13,6 +14,14 @@ from yarl import URL
 
 from . import _params as check
 from ._api import API
+from ._constants import (
+    DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT,
+    DEFAULT_TIMEOUT,
+)
 from ._transport import RetryPolicy, Secret, Transport
 from ._version import __version__
 from .limits import CODAT_MAX_IN_FLIGHT, CompanyLimiter, LocalCompanyLimiter
@@ -22,11 +31,6 @@ from .resources.push_operations import PushOperationsResource
 __all__ = ["DEFAULT_BASE_URL", "CodatSyncExpenses"]
 
 _T = TypeVar("_T")
-
-DEFAULT_BASE_URL = "https://api.codat.io"
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_CONNECT_TIMEOUT = 10.0
-DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
 
 
 class CodatSyncExpenses:
@@ -52,8 +56,8 @@ class CodatSyncExpenses:
         session: aiohttp.ClientSession | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-        max_retries: int = 2,
-        max_retry_wait: float = 30.0,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_connections: int | None = None,
         company_limit: int | CompanyLimiter | None = CODAT_MAX_IN_FLIGHT,
@@ -63,17 +67,20 @@ class CodatSyncExpenses:
 
         ``api_key`` is the raw key (sent as ``Basic base64(key)``); ``auth_header``
         is a ready header value instead; with neither, ``CODAT_API_KEY`` is read.
-        ``timeout`` caps a whole request in seconds, ``connect_timeout`` its
-        connection. ``max_retries`` and ``max_retry_wait`` (seconds summed over
-        retries) bound retrying. ``max_connections`` caps the connections of the
-        session the client makes (aiohttp's default is 100). ``company_limit``
+        ``timeout`` caps each attempt in seconds (waits for a free connection or
+        company slot included), ``connect_timeout`` its TCP/TLS connect.
+        ``max_retries`` and ``max_retry_wait`` (seconds summed over retries) bound
+        retrying. ``max_connections`` caps the connections of the session the
+        client makes (aiohttp's default is 100). ``company_limit``
         caps requests in flight per company: a number (Codat allows 10), a
         ``limits.CompanyLimiter`` to share the count (the client does not close
         it), or None for no limit. ``allow_insecure_http`` permits sending the key
         over plain http to a host that is not loopback, e.g. a test proxy.
         """
         # Redact the key arguments first: a traceback with locals shows them otherwise.
+        # base_url too, until it is known to carry no password.
         api_key, auth_header = _redacted(api_key), _redacted(auth_header)
+        base_url = _redacted(base_url)
         self._base_url = _checked_base_url(base_url, allow_insecure_http)
         authorization = _authorization(api_key, auth_header)
         check.seconds("timeout", timeout)
@@ -84,6 +91,10 @@ class CodatSyncExpenses:
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError(
                 f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
+            )
+        if session is not None and session.auth is not None:
+            raise ValueError(
+                "session has auth= set; CodatSyncExpenses sends its own Authorization header"
             )
         if max_connections is not None:
             check.integer("max_connections", max_connections, minimum=1)
@@ -106,7 +117,7 @@ class CodatSyncExpenses:
             limiter=limiter,
             max_connections=max_connections,
         )
-        api = API(self._transport)
+        api = API(self._transport, secrets=_secrets(authorization))
         self.customers = CustomersResource(api)
         self.push_operations = PushOperationsResource(api)
 
@@ -172,6 +183,16 @@ def _authorization(api_key: str | None, auth_header: str | None) -> Secret:
     return Secret("Basic " + base64.b64encode(api_key.encode()).decode("ascii"))
 
 
+def _secrets(authorization: Secret) -> tuple[bytes, ...]:
+    """The forms of the key an echoed body may show: header value, base64, raw key."""
+    encoded = authorization.removeprefix("Basic ").strip()
+    forms = [authorization.encode(), encoded.encode()]
+    with contextlib.suppress(ValueError):  # an auth_header that is not base64 is kept as given
+        forms.append(base64.b64decode(encoded, validate=True))
+    # Longest first, so that the header value is redacted whole.
+    return tuple(sorted({form for form in forms if len(form) >= 4}, key=len, reverse=True))
+
+
 def _redacted(value: _T) -> _T:
     return cast(_T, Secret(value)) if isinstance(value, str) else value
 
@@ -185,10 +206,21 @@ def _reject_control_characters(name: str, value: str) -> None:
 def _checked_base_url(base_url: str, allow_insecure_http: bool) -> str:
     if not isinstance(base_url, str):
         raise TypeError(f"base_url must be a str, not {type(base_url).__name__}")
-    url = URL(base_url)
+    if any(c.isspace() or not c.isprintable() for c in base_url):
+        raise ValueError("base_url contains whitespace or a control character")
+    try:
+        url = URL(base_url)
+        url.port  # noqa: B018 - yarl checks the port only when it is read
+    except ValueError:
+        raise ValueError("base_url is not a valid URL") from None
+    if url.raw_user is not None or url.raw_password is not None:
+        # Never repeated, and not left in a traceback's locals: it holds a password.
+        del url
+        raise ValueError("base_url must not contain a user or password; pass the key as api_key")
+    base_url = str(base_url)  # a plain str again: it holds no secret
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError(f"base_url must be an http(s) URL with a host, got {base_url!r}")
-    if url.query_string or url.fragment:
+    if "?" in base_url or "#" in base_url:
         raise ValueError(f"base_url must not have a query or fragment, got {base_url!r}")
     if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
         raise ValueError(

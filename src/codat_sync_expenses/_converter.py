@@ -8,6 +8,7 @@ pays only for running them. Field names come from each attribute's
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import re
 import types
@@ -19,8 +20,6 @@ from typing import Any, TypeVar, cast
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
-
-from . import models
 
 try:
     import orjson
@@ -38,6 +37,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 
 _FRACTION = re.compile(r"\.(\d+)")
 
@@ -81,21 +81,39 @@ def format_datetime(value: datetime) -> str:
     return value.isoformat(timespec=timespec)
 
 
+def unlisted_member(cls: type[E], value: str) -> E:
+    """A value Codat added to a str enum after this SDK was generated, as a member of ``cls``.
+
+    It equals and hashes like its string (and like itself after ``pickle`` or
+    ``copy.deepcopy``), is an instance of ``cls``, and is not one of ``list(cls)``.
+    """
+    member: Any = str.__new__(cast(Any, cls), value)
+    member._name_ = value
+    member._value_ = value
+    # Enum pickles a member as cls(value), which refuses an unlisted value; this
+    # instance attribute is what pickle looks up first.
+    member.__reduce_ex__ = lambda _protocol: (unlisted_member, (cls, value))
+    return cast(E, member)
+
+
+def _is_enum(type_: Any) -> bool:
+    return isinstance(type_, type) and issubclass(type_, enum.Enum)
+
+
+@functools.cache
 def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
     members = {member.value: member for member in cls}
+    keeps_unlisted = issubclass(cls, str)
 
     def structure_enum(value: Any, _: Any) -> enum.Enum:
         member = members.get(value)
         if member is not None:
             return member
-        if not isinstance(value, str):
+        if not (keeps_unlisted and isinstance(value, str)):
             raise ValueError(f"{value!r} is not a valid {cls.__name__}")
         # Codat adds enum values over time; keep the raw string as an unlisted
         # member of the right class instead of failing the whole record.
-        unlisted: Any = str.__new__(cast(Any, cls), value)
-        unlisted._name_ = value
-        unlisted._value_ = value
-        return cast(enum.Enum, unlisted)
+        return unlisted_member(cls, value)
 
     return structure_enum
 
@@ -114,7 +132,11 @@ _ACCEPTED: dict[type, tuple[type, ...]] = {
 def _primitive_hook(kind: type) -> Callable[[Any, Any], Any]:
     accepted = _ACCEPTED[kind]
 
-    def structure_strictly(value: Any, _: Any) -> Any:
+    def structure_strictly(value: Any, cls: Any) -> Any:
+        if cls is not kind and _is_enum(cls):
+            # cattrs dispatches a (str, Enum) class to str's hook before any
+            # predicate is asked, so enums are recognised here as well.
+            return _enum_hook(cls)(value, cls)
         if isinstance(value, accepted) and (kind is bool or not isinstance(value, bool)):
             return kind(value)
         raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
@@ -151,10 +173,6 @@ def _optional_hook(converter: cattrs.Converter, optional: Any) -> Callable[[Any,
     return structure_optional
 
 
-def _unstructure_enum(member: enum.Enum) -> Any:
-    return member.value
-
-
 def _json_name(attribute: attrs.Attribute[Any]) -> str:
     return attribute.metadata.get("json", attribute.name)  # type: ignore[no-any-return]
 
@@ -171,12 +189,8 @@ def _make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime, format_datetime)
     for kind in _ACCEPTED:
         converter.register_structure_hook(kind, _primitive_hook(kind))
-    # Enums of the models subclass str, so cattrs would pick its str hook before
-    # any predicate; each one is registered by class instead.
-    for model in vars(models).values():
-        if isinstance(model, type) and issubclass(model, enum.Enum):
-            converter.register_structure_hook(model, _enum_hook(model))
-            converter.register_unstructure_hook(model, _unstructure_enum)
+    # Any enum, wherever its class lives (str-valued ones also reach the str hook above).
+    converter.register_structure_hook_factory(_is_enum, _enum_hook)
     converter.register_structure_hook_factory(
         attrs.has, lambda cls: make_dict_structure_fn(cls, converter, **_renames(cls))
     )
@@ -229,6 +243,12 @@ def loads(body: bytes, cls: type[T]) -> T:
         data = _loads(body)
     except (_JSONError, UnicodeDecodeError) as exc:
         raise DecodeError(f"response is not JSON: {exc}") from None
+    except RecursionError:
+        # json nests by recursion (orjson stops at 1024 levels with a JSONDecodeError).
+        raise DecodeError("response is not JSON this SDK accepts: nested too deeply") from None
+    except ValueError as exc:
+        # json refuses an integer of more than sys.get_int_max_str_digits() digits.
+        raise DecodeError(f"response is not JSON this SDK accepts: {exc}") from None
     return structure(data, cls)
 
 

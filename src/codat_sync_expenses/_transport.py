@@ -9,21 +9,33 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import enum
 import logging
 import random
 import time
-from collections.abc import Mapping
+import zlib
+from collections.abc import AsyncIterator, Mapping
 
 import aiohttp
 import attrs
+from aiohttp import hdrs
 from yarl import URL
 
 from . import _clock
+from ._constants import (
+    BACKOFF_INITIAL,
+    BACKOFF_MAX,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT,
+)
 from .errors import (
     APIConnectionError,
     APITimeoutError,
     ClientClosedError,
+    EventLoopError,
     PoolTimeoutError,
+    ResponseDecodeError,
     ResponseTooLargeError,
 )
 from .limits import CompanyLimiter
@@ -34,9 +46,14 @@ logger = logging.getLogger("codat_sync_expenses")
 RETRY_STATUSES_IDEMPOTENT = frozenset({429, 500, 502, 503, 504})
 # Statuses that prove a push was not processed, so it may be sent again.
 RETRY_STATUSES_UNPROCESSED = frozenset({429, 503})
-BACKOFF_INITIAL = 0.5
-BACKOFF_MAX = 8.0
-_BORROWED_SESSION_CLOSED = "the aiohttp session given to CodatSyncExpenses is closed"
+# Only encodings the SDK can decode within max_response_bytes (zlib streams).
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+class _State(enum.Enum):
+    UNOPENED = "unopened"
+    OPENED = "opened"
+    CLOSED = "closed"
 
 
 @attrs.frozen
@@ -45,15 +62,15 @@ class Response:
 
     status: int
     headers: Mapping[str, str]
-    body: bytes
+    body: bytes = attrs.field(repr=False)  # an error page may echo the key
 
 
 @attrs.frozen
 class RetryPolicy:
     """How often and how long to retry; ``max_wait`` caps the sleep summed over retries."""
 
-    max_retries: int = 2
-    max_wait: float = 30.0
+    max_retries: int = DEFAULT_MAX_RETRIES
+    max_wait: float = DEFAULT_MAX_RETRY_WAIT
 
 
 class Secret(str):
@@ -66,6 +83,24 @@ class Secret(str):
 
     def __repr__(self) -> str:
         return "'<redacted>'"
+
+
+class _Dropped(aiohttp.ClientError):
+    """A dropped connection, re-raised under a type aiohttp's resend loop lets through."""
+
+
+async def _send_once(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    # aiohttp re-sends GET and PUT once, on its own, when a connection drops
+    # (ClientOSError, ServerDisconnectedError): a Codat PUT is a push, and a
+    # GET would get one attempt more than max_retries. Only the SDK retries.
+    try:
+        return await handler(request)
+    except aiohttp.ClientConnectorError:
+        raise  # no connection was made: aiohttp does not resend these, nothing was sent
+    except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as exc:
+        raise _Dropped(str(exc) or type(exc).__name__) from exc
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
@@ -87,7 +122,14 @@ def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) ->
 
 
 class Transport:
-    """Sends requests to one base URL with one credential over one aiohttp session."""
+    """Sends requests to one base URL with one credential over aiohttp.
+
+    With no ``session`` given it makes its own on first use: reads share a
+    keep-alive pool, and each push gets a fresh connection, because a push sent
+    on a pooled connection the server is just closing may or may not have
+    arrived, and must not be sent again. Everything belongs to the event loop of
+    the first request.
+    """
 
     def __init__(
         self,
@@ -107,18 +149,22 @@ class Transport:
         self._headers = {
             "Authorization": authorization,
             "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
             "User-Agent": user_agent,
         }
         self._body_headers = {**self._headers, "Content-Type": "application/json"}
-        self._session = session
-        self._owns_session = session is None
-        self._closed = False
-        self._timeout = aiohttp.ClientTimeout(total=timeout, connect=connect_timeout)
+        self._borrowed = session
+        self._reads: aiohttp.ClientSession | None = session
+        self._pushes: aiohttp.ClientSession | None = session
+        self._state = _State.UNOPENED
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._timeout = timeout
         self._connect_timeout = connect_timeout
         self._retry = retry
         self._max_response_bytes = max_response_bytes
         self._limiter = limiter
-        self._max_connections = max_connections
+        self._max_connections = max_connections or DEFAULT_MAX_CONNECTIONS
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self._base_url!r})"
@@ -126,29 +172,67 @@ class Transport:
     @property
     def closed(self) -> bool:
         """Whether ``aclose()`` was called."""
-        return self._closed
+        return self._state is _State.CLOSED
 
     async def aclose(self) -> None:
-        """Close the session if this transport created it; a borrowed one stays open."""
-        self._closed = True
-        session, self._session = self._session, None
-        if self._owns_session and session is not None:
-            await session.close()
+        """Close the sessions this transport made; a borrowed one stays open.
 
-    def _get_session(self) -> aiohttp.ClientSession:
-        if self._closed:
-            raise ClientClosedError("this CodatSyncExpenses client is closed")
-        if self._session is None:
-            # Created on first use, inside the running loop that will use it.
-            connector = (
-                None
-                if self._max_connections is None
-                else aiohttp.TCPConnector(limit=self._max_connections)
+        From another loop than the one the sessions belong to, they are closed
+        in their own loop while it runs; when it has stopped, EventLoopError.
+        """
+        if self._state is _State.CLOSED:
+            return
+        self._state = _State.CLOSED
+        owned = [] if self._borrowed is not None else [self._reads, self._pushes]
+        self._reads = self._pushes = None
+        sessions = [session for session in owned if session is not None]
+        if not sessions:
+            return
+        home = self._loop
+        assert home is not None  # sessions are only made inside a running loop
+        if home is asyncio.get_running_loop():
+            await _close_all(sessions)
+        elif home.is_running():
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_close_all(sessions), home))
+        else:
+            raise EventLoopError(
+                "aclose() could not close this CodatSyncExpenses client's connections: the "
+                "event loop they belong to is no longer running; close the client inside "
+                "the loop that used it"
             )
-            self._session = aiohttp.ClientSession(timeout=self._timeout, connector=connector)
-        elif self._session.closed:
+
+    def _open(self, push: bool) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._state is _State.CLOSED:
+            raise ClientClosedError("this CodatSyncExpenses client is closed")
+        if self._loop is None:
+            self._loop = loop
+            self._slots = _slots_for(self._borrowed, self._max_connections)
+            if self._borrowed is None:
+                self._reads = aiohttp.ClientSession(
+                    connector=aiohttp.TCPConnector(limit=self._max_connections)
+                )
+                # A fresh connection per push: it cannot be one the server is closing.
+                self._pushes = aiohttp.ClientSession(
+                    connector=aiohttp.TCPConnector(limit=self._max_connections, force_close=True)
+                )
+            self._state = _State.OPENED
+        elif self._loop is not loop:
+            raise EventLoopError(
+                "this CodatSyncExpenses client was first used in another event loop, "
+                + (
+                    "which is now closed (an earlier asyncio.run(), or another test's loop)"
+                    if self._loop.is_closed()
+                    else "which is still open (another thread, or another test's loop)"
+                )
+                + "; its connections belong to that loop. Create the client inside the loop "
+                "that uses it, one per loop"
+            )
+        session = self._pushes if push else self._reads
+        assert session is not None  # set while OPENED
+        if session.closed:
             raise ClientClosedError(_BORROWED_SESSION_CLOSED)
-        return self._session
+        return session
 
     async def request(
         self,
@@ -166,20 +250,17 @@ class Transport:
 
         ``idempotent`` requests are retried on connection errors, timeouts and
         429/500/502/503/504; others only when the server provably did not
-        process them: no connection was made, or it answered 429/503.
+        process them: no connection was made, or it answered 429/503. A TLS
+        certificate failure is never retried. Redirects are never followed.
         With ``limit_key``, each attempt holds one of the limiter's slots for
         that key, released before any retry's wait.
         """
-        session = self._get_session()
+        session = self._open(push=not idempotent)
         url = URL(self._base_url + path, encoded=True)
         if params:
             url = url.with_query(params)
         headers = self._headers if body is None else self._body_headers
-        client_timeout = (
-            self._timeout
-            if timeout is None
-            else aiohttp.ClientTimeout(total=timeout, connect=min(timeout, self._connect_timeout))
-        )
+        timeout = self._timeout if timeout is None else timeout
         retries_left = self._retry.max_retries if max_retries is None else max_retries
         wait_left = self._retry.max_wait
         retry_statuses = RETRY_STATUSES_IDEMPOTENT if idempotent else RETRY_STATUSES_UNPROCESSED
@@ -190,7 +271,7 @@ class Transport:
             outcome: Response | APIConnectionError
             try:
                 outcome = await self._attempt(
-                    session, method, url, path, headers, body, client_timeout, limit_key
+                    session, method, url, path, headers, body, timeout, limit_key
                 )
             except PoolTimeoutError:
                 raise  # it already waited the whole timeout without sending anything
@@ -202,7 +283,10 @@ class Transport:
                 after = retry_after_seconds(outcome.headers) if retryable else None
             else:
                 status = None
-                retryable = idempotent or not outcome.request_sent
+                # A certificate that does not verify will not verify next time either.
+                retryable = (idempotent or not outcome.request_sent) and not isinstance(
+                    outcome.__cause__, aiohttp.ClientConnectorCertificateError
+                )
                 after = None
             self._log(method, path, status, started, attempt)
             if retryable and retries_left > 0:
@@ -249,19 +333,17 @@ class Transport:
         path: str,
         headers: dict[str, str],
         body: bytes | None,
-        timeout: aiohttp.ClientTimeout,
+        timeout: float,
         limit_key: str | None,
     ) -> Response:
         if self._limiter is None or limit_key is None:
             return await self._send(session, method, url, path, headers, body, timeout)
         queued = time.monotonic()
         try:
-            async with self._limiter.slot(limit_key, timeout=timeout.total):
-                if timeout.total is not None:
-                    # The wait for a slot counts against the attempt's total timeout.
-                    left = timeout.total - (time.monotonic() - queued)
-                    timeout = aiohttp.ClientTimeout(total=max(left, 0.001), connect=timeout.connect)
-                return await self._send(session, method, url, path, headers, body, timeout)
+            async with self._limiter.slot(limit_key, timeout=timeout):
+                # The wait for a slot counts against the attempt's timeout.
+                left = max(timeout - (time.monotonic() - queued), 0.001)
+                return await self._send(session, method, url, path, headers, body, left)
         except PoolTimeoutError as exc:
             if exc.method:  # the connection pool's: it already names the request
                 raise
@@ -275,17 +357,53 @@ class Transport:
         path: str,
         headers: dict[str, str],
         body: bytes | None,
-        timeout: aiohttp.ClientTimeout,
+        timeout: float,
     ) -> Response:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        slots = self._slots
+        if slots is not None:
+            # The SDK queues for a connection itself, so that a wait that runs out
+            # is known not to have sent anything (aiohttp's own pool wait is not).
+            try:
+                if slots.locked():
+                    await asyncio.wait_for(slots.acquire(), timeout)
+                else:
+                    await slots.acquire()  # returns at once: no timer to set up
+            except asyncio.TimeoutError:
+                raise PoolTimeoutError(
+                    f"{method} {path}: waited {timeout:g}s for a free connection; "
+                    "the request was not sent",
+                    method=method,
+                    path=path,
+                ) from None
         try:
+            left = max(deadline - loop.time(), 0.001)
             async with session.request(
-                method, url, data=body, headers=headers, timeout=timeout
+                method,
+                url,
+                data=body,
+                headers=headers,
+                # connect bounds only the TCP/TLS connect; total bounds the attempt.
+                timeout=aiohttp.ClientTimeout(
+                    total=left, sock_connect=min(self._connect_timeout, left)
+                ),
+                # Whatever a borrowed session was made with: the SDK's own errors,
+                # retries and size limit apply, and nothing goes to another host.
+                allow_redirects=False,
+                raise_for_status=False,
+                auto_decompress=False,
+                middlewares=(_send_once,),
             ) as response:
                 return Response(
                     status=response.status,
                     headers=response.headers,
                     body=await self._read(response, method, path),
                 )
+        # Order matters. ConnectionTimeoutError is also an asyncio.TimeoutError and a
+        # ServerTimeoutError, but it alone means nothing was sent. ClientConnectorError
+        # (refused, DNS, TLS) is a ClientError too, but no connection was made. What is
+        # left of ClientError (reset, cut, _Dropped) happened on an open connection.
         except aiohttp.ConnectionTimeoutError as exc:
             raise _connection_error(
                 APITimeoutError, "connecting timed out", exc, method, path, request_sent=False
@@ -299,36 +417,105 @@ class Transport:
                 APIConnectionError, "could not connect", exc, method, path, request_sent=False
             ) from exc
         except aiohttp.ClientError as exc:
+            if self._state is _State.CLOSED:
+                raise ClientClosedError(_CLOSED_IN_FLIGHT) from exc
             raise _connection_error(
                 APIConnectionError, "connection failed", exc, method, path, request_sent=True
             ) from exc
         except RuntimeError as exc:
+            # aiohttp raises a bare RuntimeError for a request on a closed session.
+            if self._state is _State.CLOSED:
+                raise ClientClosedError(_CLOSED_IN_FLIGHT) from exc
             if session.closed:
                 raise ClientClosedError(_BORROWED_SESSION_CLOSED) from exc
             raise
+        finally:
+            if slots is not None:
+                slots.release()
 
     async def _read(self, response: aiohttp.ClientResponse, method: str, path: str) -> bytes:
+        """The decoded body, refused as soon as it grows past max_response_bytes."""
         limit = self._max_response_bytes
+        encoding = response.headers.get(hdrs.CONTENT_ENCODING, "identity").strip().lower()
         length = response.content_length
-        if length is not None and length <= limit:
+        if encoding == "identity" and length is not None and length <= limit:
             return await response.read()
-        if length is None:
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.content.iter_any():
-                size += len(chunk)
-                if size > limit:
-                    break
-                chunks.append(chunk)
-            else:
-                return b"".join(chunks)
-        raise ResponseTooLargeError(
-            f"{method} {path}: response body is larger than max_response_bytes={limit}",
-            method=method,
-            path=path,
-            status_code=response.status,
-            body="",
-        )
+        try:
+            decoded = _decoded(response.content.iter_any(), encoding, limit)
+            chunks = [chunk async for chunk in decoded]
+        except _TooLargeError:
+            raise ResponseTooLargeError(
+                f"{method} {path}: response body is larger than max_response_bytes={limit}"
+                + ("" if encoding == "identity" else f" once decoded from {encoding}"),
+                method=method,
+                path=path,
+                status_code=response.status,
+                body="",
+            ) from None
+        except (_UndecodableError, zlib.error) as exc:
+            raise ResponseDecodeError(
+                f"{method} {path}: response body could not be decoded: {exc}",
+                method=method,
+                path=path,
+                status_code=response.status,
+                body="",
+            ) from None
+        return b"".join(chunks)
+
+
+_BORROWED_SESSION_CLOSED = "the aiohttp session given to CodatSyncExpenses was closed by its owner"
+_CLOSED_IN_FLIGHT = (
+    "this CodatSyncExpenses client was closed while the request was in flight; "
+    "it may or may not have reached Codat"
+)
+
+
+def _slots_for(
+    session: aiohttp.ClientSession | None, max_connections: int
+) -> asyncio.Semaphore | None:
+    # As many slots as the pool has connections to one host; none for an unlimited pool.
+    if session is None:
+        return asyncio.Semaphore(max_connections)
+    connector = session.connector
+    limits = [n for n in (connector.limit, connector.limit_per_host) if n] if connector else []
+    return asyncio.Semaphore(min(limits)) if limits else None
+
+
+async def _close_all(sessions: list[aiohttp.ClientSession]) -> None:
+    for session in sessions:
+        await session.close()
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+class _UndecodableError(Exception):
+    pass
+
+
+async def _decoded(chunks: AsyncIterator[bytes], encoding: str, limit: int) -> AsyncIterator[bytes]:
+    # zlib is told how much it may produce, so a small bomb never inflates past the limit.
+    if encoding == "identity":
+        inflate = None
+    elif encoding in ("gzip", "x-gzip", "deflate"):
+        inflate = zlib.decompressobj(wbits=47)  # 32+15: a gzip or zlib header, detected
+    else:
+        raise _UndecodableError(f"unsupported Content-Encoding {encoding!r}")
+    size = 0
+    async for chunk in chunks:
+        out = chunk if inflate is None else inflate.decompress(chunk, limit - size + 1)
+        size += len(out)
+        if size > limit:
+            raise _TooLargeError
+        yield out
+    if inflate is not None:
+        tail = inflate.flush()
+        if size + len(tail) > limit:
+            raise _TooLargeError
+        if not inflate.eof:
+            raise _UndecodableError(f"truncated {encoding} stream")
+        yield tail
 
 
 def _connection_error(

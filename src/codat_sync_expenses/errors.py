@@ -13,17 +13,23 @@
     │   ├── ConflictError               409
     │   ├── TooManyRequestsError        429
     │   ├── InternalServerError         500
-    │   └── ServiceUnavailableError     503
+    │   ├── BadGatewayError             502
+    │   ├── ServiceUnavailableError     503
+    │   ├── GatewayTimeoutError         504
+    │   └── RedirectError               3xx: never followed
     ├── PushOperationError          a push ended without Success (``wait_async``)
     │   ├── PushOperationFailedError    status Failed: see its errorMessage and validation
     │   └── PushOperationTimedOutError  status TimedOut: Codat gave up on it
     ├── PushWaitTimeoutError        ``wait_async`` stopped waiting; the push may still complete
+    ├── PaginationError             a listing answered a page that cannot be right
     ├── ResponseDecodeError         a 2xx body that is not JSON or not the expected shape
     ├── ResponseTooLargeError       a body over the client's max_response_bytes
-    └── ClientClosedError           a request on a client that was closed
+    ├── ClientClosedError           a request on a client that was closed
+    └── EventLoopError              the client was used from an event loop it does not belong to
 
 Arguments that are wrong before anything is sent raise ``ValueError`` or
-``TypeError`` naming the argument. No message here ever holds the API key.
+``TypeError`` naming the argument. No message or body excerpt here ever holds
+the API key: the SDK redacts it (raw, base64 and header value) from echoed bodies.
 """
 
 from __future__ import annotations
@@ -37,27 +43,30 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "BadGatewayError",
     "BadRequestError",
     "ClientClosedError",
     "CodatError",
     "ConflictError",
+    "EventLoopError",
     "ForbiddenError",
+    "GatewayTimeoutError",
     "InternalServerError",
     "NotFoundError",
+    "PaginationError",
     "PaymentRequiredError",
     "PoolTimeoutError",
     "PushOperationError",
     "PushOperationFailedError",
     "PushOperationTimedOutError",
     "PushWaitTimeoutError",
+    "RedirectError",
     "ResponseDecodeError",
     "ResponseTooLargeError",
     "ServiceUnavailableError",
     "TooManyRequestsError",
     "UnauthorizedError",
 ]
-
-BODY_EXCERPT_CHARS = 500
 
 
 class CodatError(Exception):
@@ -75,7 +84,15 @@ class CodatError(Exception):
 
 
 class ClientClosedError(CodatError, RuntimeError):
-    """The client, or the aiohttp session it was given, was already closed."""
+    """The client, or the aiohttp session it was given, was closed; the message says which."""
+
+
+class EventLoopError(CodatError, RuntimeError):
+    """The client was used from an event loop other than the one it first ran in.
+
+    Its connections belong to that loop. Make the client inside the loop that
+    uses it (one client per ``asyncio.run()``, per thread, per test loop scope).
+    """
 
 
 class APIConnectionError(CodatError):
@@ -198,8 +215,26 @@ class InternalServerError(APIStatusError):
     """500: Codat failed."""
 
 
+class BadGatewayError(APIStatusError):
+    """502: a gateway in front of Codat got no valid answer; a push may have happened."""
+
+
 class ServiceUnavailableError(APIStatusError):
     """503: Codat is temporarily unavailable."""
+
+
+class GatewayTimeoutError(APIStatusError):
+    """504: a gateway in front of Codat gave up waiting; a push may have happened."""
+
+
+class RedirectError(APIStatusError):
+    """3xx: Codat's API does not redirect, so the SDK never follows one.
+
+    ``location`` is the ``Location`` header (the API key is never sent there).
+    A push answered with a redirect is not retried: it may have happened.
+    """
+
+    location: str | None = None
 
 
 class ResponseDecodeError(_ResponseError):
@@ -207,7 +242,14 @@ class ResponseDecodeError(_ResponseError):
 
 
 class ResponseTooLargeError(_ResponseError):
-    """The body was larger than the client's ``max_response_bytes``; it was not buffered."""
+    """The decoded body was larger than the client's ``max_response_bytes``; it was not buffered."""
+
+
+class PaginationError(CodatError):
+    """A listing answered a page that cannot be right (wrong page number or page size).
+
+    Walking on would loop forever or skip or repeat items; ``page`` names the page.
+    """
 
 
 class PushOperationError(CodatError):
@@ -247,5 +289,7 @@ STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     409: ConflictError,
     429: TooManyRequestsError,
     500: InternalServerError,
+    502: BadGatewayError,
     503: ServiceUnavailableError,
+    504: GatewayTimeoutError,
 }

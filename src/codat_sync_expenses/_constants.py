@@ -1,0 +1,20 @@
+"""Every default the SDK uses, in one place."""
+
+from __future__ import annotations
+
+DEFAULT_BASE_URL = "https://api.codat.io"
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one attempt may take, waiting for a free connection included."""
+DEFAULT_CONNECT_TIMEOUT = 10.0
+"""Seconds the TCP and TLS connect of one attempt may take."""
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RETRY_WAIT = 30.0
+"""Seconds of backoff summed over a call's retries."""
+DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
+"""The largest decoded body the SDK buffers."""
+DEFAULT_MAX_CONNECTIONS = 100
+"""Requests in flight at once over the client's own session (aiohttp's default pool size)."""
+BACKOFF_INITIAL = 0.5
+BACKOFF_MAX = 8.0
+BODY_EXCERPT_CHARS = 500
+"""How much of an unexpected body an error keeps."""
