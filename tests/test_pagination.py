@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from codat_sync_expenses import CodatSyncExpenses, Page, errors
 from codat_sync_expenses._pagination import PageContents
 from codat_sync_expenses.models import Customer
 from codat_sync_expenses.testing import FakeCodatServer, Fault, VirtualClock
 
-from .conftest import API_KEY
+from .conftest import API_KEY, serve
 
 
 def _company(fake: FakeCodatServer, customers: int) -> str:
@@ -261,6 +263,67 @@ def test_page_repr_is_short() -> None:
     async def never(number: int) -> Page[int]:
         raise AssertionError(number)
 
-    contents = PageContents(items=[1, 2], page_size=2, total_results=9, has_next_link=True)
+    contents = PageContents(
+        items=[1, 2], page_number=3, page_size=2, total_results=9, has_next_link=True
+    )
     page = Page(contents, page_number=3, fetch=never)
     assert repr(page) == "Page(page_number=3, page_size=2, total_results=9, items=<2 items>)"
+
+
+# -- pages that cannot be right ------------------------------------------------------------
+
+
+def _page(number: int, size: int, items: int, total: int) -> dict[str, Any]:
+    return {
+        "pageNumber": number,
+        "pageSize": size,
+        "totalResults": total,
+        "results": [{"id": f"c-{number}-{n}", "status": "Active"} for n in range(items)],
+        "_links": {
+            "self": {"href": "/"},
+            "current": {"href": "/"},
+            "next": {"href": "/next"},
+        },
+    }
+
+
+BROKEN_LISTINGS = {
+    # asked page -> (pageNumber, pageSize, items) answered; the walk asks pageSize=100
+    "page 1 forever, with a next link": (lambda n: (1, 100, 100), 2, "got page 1"),
+    "pageSize 10x the one asked for": (lambda n: (n, 1000, 1000), 1, "got pageSize 1000"),
+    "a page of twice the asked size": (lambda n: (n, 100, 200), 1, "got 200 items"),
+}
+
+
+@pytest.mark.parametrize(
+    ("answer", "page", "problem"), BROKEN_LISTINGS.values(), ids=list(BROKEN_LISTINGS)
+)
+async def test_a_page_that_cannot_be_right_is_a_typed_error_naming_it(
+    answer: Callable[[int], tuple[int, int, int]], page: int, problem: str
+) -> None:
+    asked: list[int] = []
+
+    async def listing(request: web.Request) -> web.Response:
+        asked.append(int(request.query["page"]))
+        if len(asked) > 5:
+            return web.json_response({"error": "a walk that never ends"}, status=400)
+        number, size, items = answer(asked[-1])
+        return web.json_response(_page(number, size, items, total=1000))
+
+    async with (
+        serve(listing) as url,
+        CodatSyncExpenses(api_key=API_KEY, base_url=url) as codat,
+    ):
+        walked: list[Customer] = []
+
+        async def walk() -> None:
+            async for customer in codat.customers.list_async(company_id="c", page_size=100):
+                walked.append(customer)
+
+        with pytest.raises(errors.PaginationError) as caught:
+            await walk()
+    assert caught.value.page == page
+    assert problem in str(caught.value)
+    assert f"while fetching page {page}" in str(caught.value)
+    assert asked == list(range(1, page + 1))
+    assert len(walked) == 100 * (page - 1)

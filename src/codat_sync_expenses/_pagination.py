@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from .errors import CodatError
+from .errors import CodatError, PaginationError
 
 T = TypeVar("T")
 
@@ -24,6 +24,7 @@ class PageContents(Generic[T]):
     """What a resource reads from one page's answer; the paginator does the rest."""
 
     items: Sequence[T]
+    page_number: int
     page_size: int
     total_results: int
     has_next_link: bool
@@ -79,8 +80,9 @@ class Page(Generic[T]):
 class AsyncPaginator(Generic[T]):
     """Awaitable for the first page; async-iterable over every item of every page.
 
-    ``fetch(n)`` requests page ``n`` and returns its contents. An error it raises
-    gets ``page = n``, so the caller can resume with that page.
+    ``fetch(n)`` requests page ``n`` of ``page_size`` items and returns its
+    contents. An error it raises gets ``page = n``, so the caller can resume with
+    that page; so does a PaginationError for a page that is not the one asked for.
     """
 
     def __init__(
@@ -88,15 +90,18 @@ class AsyncPaginator(Generic[T]):
         fetch: Callable[[int], Awaitable[PageContents[T]]],
         *,
         first_page: int,
+        page_size: int,
         prefetch: int,
     ) -> None:
         self._fetch_contents = fetch
         self._first_page = first_page
+        self._page_size = page_size
         self._prefetch = prefetch
 
     async def _fetch(self, number: int) -> Page[T]:
         try:
             contents = await self._fetch_contents(number)
+            _check_page(contents, number, self._page_size)
         except CodatError as exc:
             exc.page = number
             raise
@@ -135,6 +140,20 @@ class AsyncPaginator(Generic[T]):
                 page = await page.next_page()
             else:
                 return
+
+
+def _check_page(contents: PageContents[Any], number: int, page_size: int) -> None:
+    # A server that answers another page, or pages of another size, would make the
+    # walk loop forever, or skip or repeat items without a word.
+    if contents.page_number != number:
+        problem = f"asked for page {number}, got page {contents.page_number}"
+    elif contents.page_size != page_size:
+        problem = f"asked for pages of {page_size}, got pageSize {contents.page_size}"
+    elif len(contents.items) > page_size:
+        problem = f"asked for pages of {page_size}, got {len(contents.items)} items"
+    else:
+        return
+    raise PaginationError(f"the listing answered a page that cannot be right: {problem}")
 
 
 def _discard(task: asyncio.Task[Any]) -> None:

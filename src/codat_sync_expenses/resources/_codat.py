@@ -27,6 +27,8 @@ class CodatPage(Protocol[T_co]):
     @property
     def results(self) -> Sequence[T_co] | None: ...
     @property
+    def page_number(self) -> int: ...
+    @property
     def page_size(self) -> int: ...
     @property
     def total_results(self) -> int: ...
@@ -73,12 +75,13 @@ def listing(
         )
         return PageContents(
             items=result.results or [],
+            page_number=result.page_number,
             page_size=result.page_size,
             total_results=result.total_results,
             has_next_link=result.links.next is not None,
         )
 
-    return AsyncPaginator(fetch, first_page=page, prefetch=prefetch)
+    return AsyncPaginator(fetch, first_page=page, page_size=page_size, prefetch=prefetch)
 
 
 def push_params(
