@@ -372,7 +372,7 @@ class Transport:
                     await slots.acquire()  # returns at once: no timer to set up
             except asyncio.TimeoutError:
                 raise PoolTimeoutError(
-                    f"{method} {path}: waited {timeout:g}s for a free connection; "
+                    f"{method} {path}: waited {timeout:.3g}s for a free connection; "
                     "the request was not sent",
                     method=method,
                     path=path,
