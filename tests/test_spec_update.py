@@ -90,6 +90,14 @@ def test_what_codat_removes_comes_back_with_our_words_in_its_place() -> None:
     assert retired == {}
 
 
+def test_an_operation_codat_dropped_is_left_for_hands() -> None:
+    codat = _ours()
+    del codat["paths"]["/companies/{companyId}/data/customers/{customerId}"]
+    text, left = apply(Document(codat), DOCUMENT.read_text(), {})
+    assert text == DOCUMENT.read_text()
+    assert [str(d) for d in left] == ["get-customer: operation removed"]
+
+
 def test_a_schema_no_operation_reaches_is_retired() -> None:
     codat = _ours()
     del codat["components"]["schemas"]["Customer"]["properties"]["metadata"]
@@ -181,6 +189,8 @@ def test_to_another_spec_and_back_is_byte_identical(tmp_path: Path) -> None:
     assert {path: path.read_bytes() for path in (tmp_path / "openapi").iterdir()} == before
     assert models.read_bytes() == old_models
     assert "no differences" in _run_update(tmp_path, tmp_path / "synced.json")
+    assert {path: path.read_bytes() for path in (tmp_path / "openapi").iterdir()} == before
+    assert models.read_bytes() == old_models
     assert (tmp_path / "CHANGELOG.md").read_text().count("### Codat spec") == 2
 
 
