@@ -43,8 +43,9 @@ async def _answer(request: web.Request) -> web.Response:
 
 
 @pytest.mark.parametrize("method", ["POST", "GET"])
+@pytest.mark.parametrize("session", ["own session", "borrowed session"])
 async def test_a_request_that_waited_for_a_free_connection_was_not_sent_and_says_so(
-    method: str,
+    method: str, session: str
 ) -> None:
     arrived: list[str] = []
     busy, release = asyncio.Event(), asyncio.Event()
@@ -55,10 +56,14 @@ async def test_a_request_that_waited_for_a_free_connection_was_not_sent_and_says
         await release.wait()
         return await _answer(request)
 
+    one_connection: dict[str, Any] = (
+        {"max_connections": 1}
+        if session == "own session"
+        else {"session": aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1))}
+    )
     async with (
         serve(handler) as url,
-        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session,
-        CodatSyncExpenses(api_key=API_KEY, base_url=url, session=session, max_retries=0) as codat,
+        CodatSyncExpenses(api_key=API_KEY, base_url=url, max_retries=0, **one_connection) as codat,
     ):
         first = asyncio.create_task(_call(codat, method, timeout=30))
         await busy.wait()
@@ -66,9 +71,41 @@ async def test_a_request_that_waited_for_a_free_connection_was_not_sent_and_says
             await _call(codat, method, timeout=0.2)
         release.set()
         await first
+    if "session" in one_connection:
+        await one_connection["session"].close()
     assert caught.value.request_sent is False
     assert "waited 0.2s for a free connection; the request was not sent" in str(caught.value)
     assert arrived == [method]
+
+
+async def test_a_push_whose_timeout_ran_out_while_connecting_was_not_sent_and_is_retried(
+    clock: VirtualClock,
+) -> None:
+    connections: list[bytes] = []
+
+    async def never_shakes_hands(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        connections.append(await reader.read(5))  # a TLS ClientHello, never answered
+        await reader.read()  # until the client gives up
+        writer.close()
+
+    server = await asyncio.start_server(never_shakes_hands, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with CodatSyncExpenses(
+            api_key=API_KEY, base_url=f"https://127.0.0.1:{port}", max_retries=2
+        ) as codat:
+            with pytest.raises(errors.APITimeoutError) as caught:
+                await _call(codat, "POST", timeout=0.2)
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert caught.value.request_sent is False
+    assert "timed out before the request was sent" in str(caught.value)
+    assert len(clock.sleeps) == 2
+    assert len(connections) == 3
+    assert all(hello.startswith(b"\x16\x03") for hello in connections)  # TLS, not HTTP
 
 
 async def test_connect_timeout_does_not_cover_waiting_for_a_free_connection() -> None:

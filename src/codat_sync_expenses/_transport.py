@@ -15,6 +15,7 @@ import random
 import time
 import zlib
 from collections.abc import AsyncIterator, Mapping
+from types import SimpleNamespace
 
 import aiohttp
 import attrs
@@ -210,11 +211,13 @@ class Transport:
             self._slots = _slots_for(self._borrowed, self._max_connections)
             if self._borrowed is None:
                 self._reads = aiohttp.ClientSession(
-                    connector=aiohttp.TCPConnector(limit=self._max_connections)
+                    connector=aiohttp.TCPConnector(limit=self._max_connections),
+                    trace_configs=[_progress_trace()],
                 )
                 # A fresh connection per push: it cannot be one the server is closing.
                 self._pushes = aiohttp.ClientSession(
-                    connector=aiohttp.TCPConnector(limit=self._max_connections, force_close=True)
+                    connector=aiohttp.TCPConnector(limit=self._max_connections, force_close=True),
+                    trace_configs=[_progress_trace()],
                 )
             self._state = _State.OPENED
         elif self._loop is not loop:
@@ -377,6 +380,9 @@ class Transport:
                     method=method,
                     path=path,
                 ) from None
+        # Only the sessions made here report when the headers went out; with a
+        # borrowed one, a failure after the connection was asked for counts as sent.
+        progress: dict[str, bool] | None = {} if self._borrowed is None else None
         try:
             left = max(deadline - loop.time(), 0.001)
             async with session.request(
@@ -394,6 +400,7 @@ class Transport:
                 raise_for_status=False,
                 auto_decompress=False,
                 middlewares=(_send_once,),
+                trace_request_ctx=progress,
             ) as response:
                 return Response(
                     status=response.status,
@@ -409,8 +416,14 @@ class Transport:
                 APITimeoutError, "connecting timed out", exc, method, path, request_sent=False
             ) from exc
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            sent = _sent(progress)
             raise _connection_error(
-                APITimeoutError, "timed out", exc, method, path, request_sent=True
+                APITimeoutError,
+                "timed out" if sent else "timed out before the request was sent",
+                exc,
+                method,
+                path,
+                request_sent=sent,
             ) from exc
         except aiohttp.ClientConnectorError as exc:
             raise _connection_error(
@@ -420,7 +433,12 @@ class Transport:
             if self._state is _State.CLOSED:
                 raise ClientClosedError(_CLOSED_IN_FLIGHT) from exc
             raise _connection_error(
-                APIConnectionError, "connection failed", exc, method, path, request_sent=True
+                APIConnectionError,
+                "connection failed",
+                exc,
+                method,
+                path,
+                request_sent=_sent(progress),
             ) from exc
         except RuntimeError as exc:
             # aiohttp raises a bare RuntimeError for a request on a closed session.
@@ -479,6 +497,26 @@ def _slots_for(
     connector = session.connector
     limits = [n for n in (connector.limit, connector.limit_per_host) if n] if connector else []
     return asyncio.Semaphore(min(limits)) if limits else None
+
+
+def _progress_trace() -> aiohttp.TraceConfig:
+    config = aiohttp.TraceConfig()
+    config.on_request_headers_sent.append(_headers_sent)
+    return config
+
+
+async def _headers_sent(
+    session: aiohttp.ClientSession,
+    context: SimpleNamespace,
+    params: aiohttp.TraceRequestHeadersSentParams,
+) -> None:
+    if context.trace_request_ctx is not None:
+        context.trace_request_ctx["sent"] = True
+
+
+def _sent(progress: dict[str, bool] | None) -> bool:
+    # Unknown (a borrowed session) counts as sent: a push is then never repeated.
+    return progress is None or progress.get("sent", False)
 
 
 async def _close_all(sessions: list[aiohttp.ClientSession]) -> None:
