@@ -228,6 +228,29 @@ async def test_a_client_used_from_another_thread_is_a_clear_error_and_closes_at_
     assert problems == []
 
 
+async def test_a_borrowed_session_from_another_thread_s_loop_is_a_clear_error() -> None:
+    home = asyncio.new_event_loop()
+    thread = threading.Thread(target=home.run_forever)
+    thread.start()
+
+    async def make_session() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession()
+
+    session = await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(make_session(), home))
+    try:
+        async with (
+            serve(_answer) as url,
+            CodatSyncExpenses(api_key=API_KEY, base_url=url, session=session) as codat,
+        ):
+            with pytest.raises(errors.EventLoopError, match="belongs to another event loop"):
+                await _call(codat, "GET")
+    finally:
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(session.close(), home))
+        home.call_soon_threadsafe(home.stop)
+        thread.join()
+        home.close()
+
+
 # -- TLS -----------------------------------------------------------------------------------------
 
 

@@ -446,7 +446,14 @@ class Transport:
                 raise ClientClosedError(_CLOSED_IN_FLIGHT) from exc
             if session.closed:
                 raise ClientClosedError(_BORROWED_SESSION_CLOSED) from exc
-            raise
+            # Otherwise aiohttp's RuntimeErrors are all one mistake: a session used
+            # from a loop other than its own ("Timeout context manager should be
+            # used inside a task", "Event loop is closed", "attached to a different loop").
+            raise EventLoopError(
+                f"{method} {path}: the aiohttp session given to CodatSyncExpenses belongs "
+                f"to another event loop ({exc}); pass a session made in the loop that uses "
+                "the client"
+            ) from exc
         finally:
             if slots is not None:
                 slots.release()
