@@ -24,7 +24,7 @@ COMPRESSED = {"gzip": gzip.compress(BOMB, 9), "deflate": zlib.compress(BOMB, 9)}
 async def _get(url: str, **kwargs: Any) -> object:
     kwargs.setdefault("max_retries", 0)
     if "auth_header" not in kwargs:
-        kwargs["api_key"] = API_KEY
+        kwargs.setdefault("api_key", API_KEY)
     async with CodatSyncExpenses(base_url=url, **kwargs) as codat:
         return await codat.customers.get_async(company_id="c", customer_id="x")
 
@@ -125,3 +125,21 @@ async def test_a_page_echoing_the_key_has_it_redacted_from_message_and_body(
     text = _every_text_of(caught.value)
     _assert_clean(text)
     assert "Authorization: <redacted> (key <redacted>)" in caught.value.body  # type: ignore[attr-defined]
+
+
+async def test_a_json_echo_that_escapes_slashes_has_the_key_redacted_too() -> None:
+    key = "echo-key???-0123456789"  # its base64 holds "/", which JSON may write as "\/"
+    encoded = base64.b64encode(key.encode()).decode()
+    assert "/" in encoded
+
+    async def echo(request: web.Request) -> web.Response:
+        header = request.headers["Authorization"].replace("/", "\\/")
+        return web.Response(text=f'{{"error": "bad key {header}"}}', status=401)
+
+    async with serve(echo) as url:
+        with pytest.raises(errors.UnauthorizedError) as caught:
+            await _get(url, api_key=key)
+    text = str(caught.value) + caught.value.body + str(caught.value.error)
+    assert encoded not in text
+    assert encoded.replace("/", "\\/") not in text
+    assert "bad key <redacted>" in text

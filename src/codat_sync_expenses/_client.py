@@ -189,6 +189,7 @@ def _secrets(authorization: Secret) -> tuple[bytes, ...]:
     forms = [authorization.encode(), encoded.encode()]
     with contextlib.suppress(ValueError):  # an auth_header that is not base64 is kept as given
         forms.append(base64.b64decode(encoded, validate=True))
+    forms += [form.replace(b"/", b"\\/") for form in forms]  # as JSON may escape them
     # Longest first, so that the header value is redacted whole.
     return tuple(sorted({form for form in forms if len(form) >= 4}, key=len, reverse=True))
 

@@ -461,11 +461,13 @@ class Transport:
     async def _read(self, response: aiohttp.ClientResponse, method: str, path: str) -> bytes:
         """The decoded body, refused as soon as it grows past max_response_bytes."""
         limit = self._max_response_bytes
-        encoding = response.headers.get(hdrs.CONTENT_ENCODING, "identity").strip().lower()
+        encoding = response.headers.get(hdrs.CONTENT_ENCODING, "").strip().lower() or "identity"
         length = response.content_length
-        if encoding == "identity" and length is not None and length <= limit:
-            return await response.read()
         try:
+            if encoding == "identity" and length is not None:
+                if length > limit:
+                    raise _TooLargeError  # refused unread
+                return await response.read()
             decoded = _decoded(response.content.iter_any(), encoding, limit)
             chunks = [chunk async for chunk in decoded]
         except _TooLargeError:
