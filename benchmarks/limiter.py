@@ -1,0 +1,143 @@
+"""``nox -s bench`` (part two): what a per-company slot adds to one call.
+
+Sequential calls, so each pays the full acquire and release: a bare slot, and
+a ``get_async`` against ``server.py``, with no limiter, the in-process
+``LocalCompanyLimiter`` and ``RedisCompanyLimiter`` on a private redis-server on
+loopback. Contenders interleave round by round; medians per call are reported.
+Options: ``--rounds N``, ``--calls N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+
+from codat_sync_expenses import CodatSyncExpenses
+from codat_sync_expenses.limits import LocalCompanyLimiter
+from codat_sync_expenses.redis_limits import RedisCompanyLimiter
+
+HERE = Path(__file__).parent
+Slot = Callable[..., AbstractAsyncContextManager[None]]
+
+
+@contextlib.contextmanager
+def _redis_server() -> Iterator[str]:
+    executable = shutil.which("redis-server")
+    if executable is None:
+        sys.exit("limiter benchmark skipped: redis-server not found (apt-get install redis-server)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with tempfile.TemporaryDirectory() as directory:
+        command = [executable, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+        server = subprocess.Popen(
+            [*command, "--appendonly", "no", "--dir", directory],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert server.stdout is not None
+        for line in server.stdout:
+            if "Ready to accept connections" in line:
+                break
+        try:
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            server.terminate()
+            server.communicate()
+
+
+@contextlib.contextmanager
+def _bench_server() -> Iterator[str]:
+    server = subprocess.Popen(
+        [sys.executable, str(HERE / "server.py")], stdout=subprocess.PIPE, text=True
+    )
+    assert server.stdout is not None
+    port = server.stdout.readline().split()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait()
+
+
+@contextlib.asynccontextmanager
+async def _no_slot(company_id: str, *, timeout: float | None) -> AsyncIterator[None]:
+    yield
+
+
+async def _per_call_us(calls: int, one: Callable[[], Awaitable[object]]) -> float:
+    for _ in range(20):  # warm-up: connections, scripts loaded, hooks built
+        await one()
+    started = time.perf_counter()
+    for _ in range(calls):
+        await one()
+    return (time.perf_counter() - started) / calls * 1e6
+
+
+async def _measure(redis_url: str, api_url: str, rounds: int, calls: int) -> None:
+    local = LocalCompanyLimiter(10)
+    shared = RedisCompanyLimiter(redis_url, max_in_flight=10, key_prefix="bench")
+    slots: dict[str, Slot] = {
+        "no limiter": _no_slot,
+        "LocalCompanyLimiter": local.slot,
+        "RedisCompanyLimiter": shared.slot,
+    }
+    bare: dict[str, list[float]] = {name: [] for name in slots}
+    get: dict[str, list[float]] = {name: [] for name in slots}
+    async with CodatSyncExpenses(api_key="bench-key", base_url=api_url, max_retries=0) as codat:
+        for round_number in range(rounds):
+            names = list(slots)
+            shift = round_number % len(names)
+            for name in names[shift:] + names[:shift]:
+                slot = slots[name]
+
+                async def empty(slot: Slot = slot) -> None:
+                    async with slot("bench-1", timeout=5):
+                        pass
+
+                async def one_get(slot: Slot = slot) -> None:
+                    async with slot("bench-1", timeout=5):
+                        await codat.customers.get_async(company_id="bench-1", customer_id="c-1")
+
+                bare[name].append(await _per_call_us(calls, empty))
+                get[name].append(await _per_call_us(calls // 2, one_get))
+    await shared.aclose()
+    await local.aclose()
+    _print("a slot alone (acquire + release), microseconds per call", bare)
+    _print("sequential get_async inside a slot, microseconds per call", get)
+    added = statistics.median(get["RedisCompanyLimiter"]) - statistics.median(get["no limiter"])
+    print(f"\nRedisCompanyLimiter adds {added / 1000:.3f} ms to a get_async (target: < 0.3 ms)")
+
+
+def _print(title: str, results: dict[str, list[float]]) -> None:
+    print(f"\n{title} (median [min-max] of {len(next(iter(results.values())))} rounds)")
+    for name, runs in results.items():
+        print(f"  {name:20} {statistics.median(runs):8.1f}  [{min(runs):.1f}-{max(runs):.1f}]")
+
+
+def main() -> None:
+    """Start redis-server and the bench server, measure, report."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--calls", type=int, default=4000)
+    args, _ = parser.parse_known_args()  # the shared runner's options are not ours
+    print(f"\nload average before: {os.getloadavg()}")
+    with _redis_server() as redis_url, _bench_server() as api_url:
+        asyncio.run(_measure(redis_url, api_url, args.rounds, args.calls))
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

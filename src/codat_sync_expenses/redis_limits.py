@@ -1,0 +1,401 @@
+"""A per-company concurrency limit shared by every worker process through Redis.
+
+``RedisCompanyLimiter`` is a ``limits.CompanyLimiter``: at most ``max_in_flight``
+requests per company are in flight across every process that uses the same Redis
+and ``key_prefix``. It needs the ``redis`` extra (redis-py's asyncio client).
+
+Per company, three sorted sets hold the state, and every change is one Lua script,
+so it is atomic:
+
+- ``holders``: slot tokens scored by lease deadline. A holder renews its lease every
+  third of ``lease``; a killed worker stops renewing, and the next script run after
+  the deadline takes its slots back.
+- ``queue``: waiting tokens in ticket order, first come first served; ``waiting``:
+  the same tokens scored by a deadline the waiter renews, so dead waiters drop out.
+- A release (or a lapsed lease) hands free slots to the oldest waiters and publishes
+  each grant on the waiting worker's own channel. A waiter sleeps until that message,
+  the earliest lease deadline or a third of ``lease``, whichever comes first, so
+  nobody polls Redis in a tight loop.
+
+Times come from Redis's ``TIME``, so the workers' clocks need not agree. While Redis
+cannot be reached, each process falls back to a ``LocalCompanyLimiter`` of the same
+size, with one warning per outage (see the README's "Many workers").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Coroutine
+from typing import Any, TypeVar
+
+try:
+    import redis.asyncio as redis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+    from redis.commands.core import AsyncScript
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "RedisCompanyLimiter needs redis-py: pip install 'codat-sync-expenses[redis]'"
+    ) from exc
+
+from . import _params as check
+from .errors import PoolTimeoutError
+from .limits import LocalCompanyLimiter
+
+__all__ = ["DEFAULT_LEASE", "RedisCompanyLimiter"]
+
+logger = logging.getLogger("codat_sync_expenses")
+
+DEFAULT_LEASE = 10.0
+"""Seconds a slot outlives a worker that stopped renewing it (killed, frozen, cut off)."""
+REDIS_TIMEOUT = 1.0
+"""Seconds for connecting to Redis and for each command before it counts as unreachable."""
+RETRY_REDIS_AFTER = 1.0
+"""After Redis failed, seconds to use the local limit before trying Redis again."""
+
+_T = TypeVar("_T")
+_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, asyncio.TimeoutError)
+
+# Shared head of every script: parse the arguments, read Redis's clock, drop
+# leases and waits that nobody renewed, and define grant().
+_PRELUDE = """
+local holders, queue, waiting = KEYS[1], KEYS[2], KEYS[3]
+local token, limit, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local clock = redis.call('TIME')
+local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
+redis.call('ZREMRANGEBYSCORE', holders, '-inf', now)
+for _, dead in ipairs(redis.call('ZRANGEBYSCORE', waiting, '-inf', now)) do
+  redis.call('ZREM', queue, dead)
+  redis.call('ZREM', waiting, dead)
+end
+-- Free slots go to the oldest waiters; each one's worker hears on its own channel.
+local function grant()
+  local free = limit - redis.call('ZCARD', holders)
+  if free <= 0 then return end
+  for _, head in ipairs(redis.call('ZRANGE', queue, 0, free - 1)) do
+    redis.call('ZREM', queue, head)
+    redis.call('ZREM', waiting, head)
+    redis.call('ZADD', holders, now + lease, head)
+    if head ~= token then
+      redis.call('PUBLISH', ARGV[4] .. string.match(head, '^[^:]*'), head)
+    end
+  end
+end
+"""
+
+# 0 when the token holds a slot; otherwise it is queued (or its place renewed)
+# and the answer is the milliseconds until the earliest lease could lapse.
+_ACQUIRE = (
+    _PRELUDE
+    + """
+if redis.call('ZSCORE', holders, token) then return 0 end
+if redis.call('ZCARD', queue) == 0 and redis.call('ZCARD', holders) < limit then
+  redis.call('ZADD', holders, now + lease, token)
+  return 0
+end
+if not redis.call('ZSCORE', queue, token) then
+  redis.call('ZADD', queue, redis.call('INCR', KEYS[4]), token)
+end
+redis.call('ZADD', waiting, now + 2 * lease, token)
+-- The ticket counter outlives every queued token, so tickets never restart under them.
+redis.call('PEXPIRE', KEYS[4], 4 * lease)
+grant()
+if redis.call('ZSCORE', holders, token) then return 0 end
+return redis.call('ZRANGE', holders, 0, 0, 'WITHSCORES')[2] - now
+"""
+)
+
+# Give the slot or the place in the queue back, and hand free slots on.
+_RELEASE = (
+    _PRELUDE
+    + """
+redis.call('ZREM', holders, token)
+redis.call('ZREM', queue, token)
+redis.call('ZREM', waiting, token)
+grant()
+return 0
+"""
+)
+
+# 1 when the lease was extended, 0 when it had already lapsed and was taken back.
+_RENEW = (
+    _PRELUDE
+    + """
+if not redis.call('ZSCORE', holders, token) then return 0 end
+redis.call('ZADD', holders, now + lease, token)
+return 1
+"""
+)
+
+
+class RedisCompanyLimiter:
+    """At most ``max_in_flight`` requests in flight per company, shared through Redis.
+
+    Every process that passes the same Redis ``url`` and ``key_prefix`` shares one
+    budget per company id. ``lease`` bounds how long a killed worker's slots stay
+    taken. Call ``aclose()`` when done.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_in_flight: int = 10,
+        key_prefix: str = "codat-sync-expenses",
+        lease: float = DEFAULT_LEASE,
+    ) -> None:
+        """Configure the limiter; nothing connects until the first slot is asked for.
+
+        ``url`` is a redis-py URL (``redis://``, ``rediss://``, ``unix://``), query
+        options included.
+        """
+        check.text("url", url)
+        check.integer("max_in_flight", max_in_flight, minimum=1)
+        if not check.text("key_prefix", key_prefix):
+            raise ValueError("key_prefix must not be empty")
+        self.max_in_flight = max_in_flight
+        self.lease = check.seconds("lease", lease)
+        self._lease_ms = max(1, round(lease * 1000))
+        self._key_prefix = key_prefix
+        # No socket_timeout: redis-py would start a task per command to bound its
+        # send; _run() bounds each command with a timer instead, at a third of the cost.
+        self._redis = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=REDIS_TIMEOUT,
+            socket_timeout=None,
+            # One immediate retry replaces a pooled connection that a Redis restart
+            # broke; more would only delay the fallback while Redis is down.
+            retry=Retry(NoBackoff(), 1),
+        )
+        self._acquire_script = self._redis.register_script(_ACQUIRE)
+        self._release_script = self._redis.register_script(_RELEASE)
+        self._renew_script = self._redis.register_script(_RENEW)
+        self._worker = uuid.uuid4().hex
+        self._wake_prefix = f"{key_prefix}:wake:"
+        # Encoded once: the arguments after the token are the same on every call.
+        self._fixed_args = [str(max_in_flight).encode(), str(self._lease_ms).encode()]
+        self._fixed_args.append(self._wake_prefix.encode())
+        self._tokens = itertools.count()
+        self._grants: dict[str, asyncio.Future[None]] = {}
+        self._listener: asyncio.Task[None] | None = None
+        self._subscribing = asyncio.Lock()
+        self._background: set[asyncio.Task[None]] = set()
+        self._local = LocalCompanyLimiter(max_in_flight)
+        self._redis_down_until: float | None = None
+
+    def __repr__(self) -> str:
+        # The URL may carry a password, so it is never shown.
+        return (
+            f"<RedisCompanyLimiter max_in_flight={self.max_in_flight} "
+            f"key_prefix={self._key_prefix!r} lease={self.lease}>"
+        )
+
+    @contextlib.asynccontextmanager
+    async def slot(self, company_id: str, *, timeout: float | None) -> AsyncIterator[None]:
+        """Hold one of the company's slots for one HTTP attempt.
+
+        Raises ``errors.PoolTimeoutError`` (``request_sent=False``) when ``timeout``
+        seconds pass while waiting; ``None`` waits as long as it takes.
+        """
+        check.text("company_id", company_id)
+        if timeout is not None:
+            check.seconds("timeout", timeout, positive=False)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        keys = self._keys(company_id)
+        token = f"{self._worker}:{next(self._tokens)}"
+        shared = self._redis_reachable()
+        if shared:
+            try:
+                await self._acquire(keys, token, company_id, timeout)
+            except _UNREACHABLE as exc:
+                self._note_unreachable(exc)
+                shared = False
+            else:
+                self._note_reachable()
+        if not shared:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            async with self._local.slot(company_id, timeout=left):
+                yield
+            return
+        renewal = _Renewal(self, keys, token)
+        try:
+            yield
+        finally:
+            renewal.cancel()
+            await self._release(keys, token)
+
+    async def aclose(self) -> None:
+        """Finish pending releases, stop listening and close the Redis connections.
+
+        Slots still held lapse with their leases.
+        """
+        # Releases and renewals are single commands bounded by REDIS_TIMEOUT.
+        await asyncio.gather(*self._background, return_exceptions=True)
+        if self._listener is not None:
+            self._listener.cancel()
+            await asyncio.gather(self._listener, return_exceptions=True)
+        await self._local.aclose()
+        await self._redis.aclose()
+
+    def _keys(self, company_id: str) -> list[str]:
+        # One hash tag per company keeps its keys in one Redis Cluster slot.
+        base = f"{self._key_prefix}:{{{company_id}}}"
+        return [f"{base}:holders", f"{base}:queue", f"{base}:waiting", f"{base}:tickets"]
+
+    async def _run(self, script: AsyncScript, keys: list[str], token: str) -> int:
+        return int(await _bounded(script(keys, [token.encode(), *self._fixed_args])))
+
+    async def _acquire(
+        self, keys: list[str], token: str, company_id: str, timeout: float | None
+    ) -> None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        listening = self._listener is not None and not self._listener.done()
+        granted = asyncio.get_running_loop().create_future()
+        self._grants[token] = granted
+        try:
+            wait_ms = await self._run(self._acquire_script, keys, token)
+            if not listening and wait_ms:
+                await self._listen()
+                # A grant published before the subscription was live went unheard.
+                wait_ms = await self._run(self._acquire_script, keys, token)
+            while wait_ms:
+                delay = min(wait_ms / 1000, self.lease / 3)
+                if deadline is not None:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise PoolTimeoutError(
+                            f"waited {timeout}s for one of company {company_id}'s "
+                            f"{self.max_in_flight} concurrency slots shared through Redis; "
+                            "the request was not sent",
+                            method="",
+                            path="",
+                            request_sent=False,
+                        )
+                    delay = min(delay, left)
+                try:
+                    await asyncio.wait_for(asyncio.shield(granted), delay)
+                    return
+                except asyncio.TimeoutError:
+                    pass
+                # Renews our place in the queue and takes back leases that lapsed.
+                wait_ms = await self._run(self._acquire_script, keys, token)
+        except BaseException:
+            # Leave the queue, or give back a slot granted while we were giving up.
+            self._spawn(self._release(keys, token))
+            raise
+        finally:
+            del self._grants[token]
+
+    async def _release(self, keys: list[str], token: str) -> None:
+        try:
+            await self._run(self._release_script, keys, token)
+        except _UNREACHABLE as exc:
+            # The lease runs out by itself.
+            self._note_unreachable(exc)
+
+    async def _listen(self) -> None:
+        async with self._subscribing:
+            if self._listener is not None and not self._listener.done():
+                return
+            pubsub: Any = self._redis.pubsub()  # redis-py leaves PubSub partly untyped
+            try:
+                await _bounded(pubsub.subscribe(self._wake_prefix + self._worker))
+            except BaseException:
+                await pubsub.aclose()
+                raise
+            self._listener = asyncio.create_task(self._dispatch(pubsub))
+
+    async def _dispatch(self, pubsub: Any) -> None:
+        # Messages are grants for this worker's waiters; an unknown token is a
+        # waiter that already gave up or was granted by its own poll.
+        try:
+            while True:
+                message = await pubsub.get_message(
+                    ignore_subscribe_messages=True, timeout=REDIS_TIMEOUT
+                )
+                if message is None or message["type"] != "message":
+                    continue
+                granted = self._grants.get(message["data"].decode())
+                if granted is not None and not granted.done():
+                    granted.set_result(None)
+        except _UNREACHABLE as exc:
+            # Waiters still poll; the next one to wait subscribes again.
+            logger.debug("Redis limiter stopped listening for grants: %s", exc)
+        finally:
+            await pubsub.aclose()
+
+    def _redis_reachable(self) -> bool:
+        if self._redis_down_until is None:
+            return True
+        return time.monotonic() >= self._redis_down_until
+
+    def _note_unreachable(self, exc: BaseException) -> None:
+        if self._redis_down_until is None:
+            logger.warning(
+                "Redis is unreachable (%s): each process now limits itself to %d requests "
+                "in flight per company until it is back",
+                str(exc) or type(exc).__name__,
+                self.max_in_flight,
+            )
+        self._redis_down_until = time.monotonic() + RETRY_REDIS_AFTER
+
+    def _note_reachable(self) -> None:
+        if self._redis_down_until is not None:
+            self._redis_down_until = None
+            logger.warning("Redis is reachable again: the per-company limit is shared again")
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+
+async def _bounded(command: Awaitable[_T]) -> _T:
+    """Await one Redis command; past REDIS_TIMEOUT it counts as unreachable."""
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout(REDIS_TIMEOUT):
+            return await command
+    return await asyncio.wait_for(command, REDIS_TIMEOUT)
+
+
+class _Renewal:
+    """Renews one held slot's lease every third of the lease until cancelled."""
+
+    def __init__(self, limiter: RedisCompanyLimiter, keys: list[str], token: str) -> None:
+        self._limiter = limiter
+        self._keys = keys
+        self._token = token
+        self._loop = asyncio.get_running_loop()
+        self._cancelled = False
+        self._timer = self._loop.call_later(limiter.lease / 3, self._fire)
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        self._limiter._spawn(self._renew())
+
+    async def _renew(self) -> None:
+        limiter = self._limiter
+        try:
+            held = await limiter._run(limiter._renew_script, self._keys, self._token)
+        except _UNREACHABLE as exc:
+            limiter._note_unreachable(exc)
+            held = 1  # keep trying: Redis may be back before the lease lapses
+        if not held:
+            logger.warning(
+                "a Redis concurrency slot's lease lapsed while its request ran; "
+                "the company may briefly see more than %d requests in flight",
+                limiter.max_in_flight,
+            )
+        elif not self._cancelled:
+            self._timer = self._loop.call_later(limiter.lease / 3, self._fire)

@@ -1,0 +1,352 @@
+"""The per-company limit shared through a real redis-server on 127.0.0.1, by several processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from codat_sync_expenses import errors
+from codat_sync_expenses.redis_limits import RedisCompanyLimiter
+
+from .conftest import closed_port, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+LEASE = 1.0  # seconds; short so that the kill test is quick
+
+
+class RedisServer:
+    """A private redis-server on 127.0.0.1: no persistence, stopped by the test."""
+
+    def __init__(self, directory: Path) -> None:
+        executable = shutil.which("redis-server")
+        if executable is None:
+            reason = "redis-server not found on PATH (apt-get install redis-server)"
+            if os.environ.get("CI"):
+                pytest.fail(f"{reason}; .ci/run installs it, so CI must have it")
+            pytest.skip(reason)
+        self._command = [
+            executable,
+            *("--bind", "127.0.0.1", "--port", str(closed_port())),
+            *("--save", "", "--appendonly", "no", "--dir", str(directory)),
+        ]
+        self.url = f"redis://127.0.0.1:{self._command[4]}/0"
+        self._process: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        """Start the server and return once it accepts connections."""
+        self._process = subprocess.Popen(  # noqa: S603 - our own command line
+            self._command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        assert self._process.stdout is not None
+        output = []
+        for line in self._process.stdout:
+            output.append(line)
+            if "Ready to accept connections" in line:
+                return
+        pytest.fail("redis-server did not start:\n" + "".join(output))
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM) and wait for it to exit."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.communicate()
+            self._process = None
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def prefix() -> str:
+    """Keys of one test, apart from every other test's on the shared server."""
+    return f"test-{uuid.uuid4().hex}"
+
+
+@asynccontextmanager
+async def limiter(
+    url: str, prefix: str, *, max_in_flight: int = 10, lease: float = LEASE
+) -> AsyncIterator[RedisCompanyLimiter]:
+    shared = RedisCompanyLimiter(url, max_in_flight=max_in_flight, key_prefix=prefix, lease=lease)
+    try:
+        yield shared
+    finally:
+        await shared.aclose()
+
+
+class InFlightServer:
+    """Answers get-customer after 50 ms; counts requests in flight per company, 429 above 10."""
+
+    def __init__(self, limit: int = 10) -> None:
+        self.limit = limit
+        self.in_flight: Counter[str] = Counter()
+        self.peak: Counter[str] = Counter()
+        self.rejected = 0
+
+    async def handle(self, request: web.Request) -> web.Response:
+        company = request.path.split("/")[2]
+        self.in_flight[company] += 1
+        try:
+            self.peak[company] = max(self.peak[company], self.in_flight[company])
+            if self.in_flight[company] > self.limit:
+                self.rejected += 1
+                body = {"statusCode": 429, "error": "Too many concurrent requests"}
+                return web.json_response(body, status=429)
+            await asyncio.sleep(0.05)  # the request's work, so that requests overlap
+            return web.json_response({"id": request.path.split("/")[-1], "status": "Active"})
+        finally:
+            self.in_flight[company] -= 1
+
+
+async def start_worker(*args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.redis_worker",
+        *args,
+        cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+
+
+async def read_line(worker: asyncio.subprocess.Process) -> str:
+    assert worker.stdout is not None
+    line = await asyncio.wait_for(worker.stdout.readline(), 30)
+    assert line, f"the worker exited with {await worker.wait()} before answering"
+    return line.decode().strip()
+
+
+async def four_workers_call(
+    server_url: str, redis_url: str, prefix: str, *extra: str
+) -> Counter[str]:
+    """Four processes, each 25 concurrent calls for one company, started together."""
+    common = ("--redis", redis_url, "--prefix", prefix, "--company", "acme", "--url", server_url)
+    workers = [await start_worker("calls", *common, *extra) for _ in range(4)]
+    for worker in workers:
+        assert await read_line(worker) == "ready"
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write(b"go\n")
+    outcomes: Counter[str] = Counter()
+    for worker in workers:
+        outcomes.update(json.loads(await read_line(worker)))
+        assert await worker.wait() == 0
+    return outcomes
+
+
+async def test_four_worker_processes_never_have_more_than_ten_calls_in_flight(
+    redis_url: str, prefix: str
+) -> None:
+    server = InFlightServer(limit=10)
+    async with serve(server.handle) as url:
+        outcomes = await four_workers_call(url, redis_url, prefix)
+    print(f"\nshared limit: peak in flight {server.peak['acme']}, 429s {server.rejected}")
+    assert outcomes == {"ok": 100}
+    assert server.rejected == 0
+    assert server.peak["acme"] == 10
+
+
+async def test_four_worker_processes_limiting_themselves_overrun_the_company(
+    redis_url: str, prefix: str
+) -> None:
+    # What the shared limit prevents: the same harness with each process on its own.
+    server = InFlightServer(limit=10)
+    async with serve(server.handle) as url:
+        outcomes = await four_workers_call(url, redis_url, prefix, "--local")
+    print(f"\nper-process limits: peak in flight {server.peak['acme']}, 429s {server.rejected}")
+    assert server.peak["acme"] > 10
+    assert outcomes["429"] == server.rejected > 0
+
+
+async def test_a_killed_workers_slots_come_back_within_the_lease(
+    redis_url: str, prefix: str
+) -> None:
+    holder = await start_worker(
+        "hold", "--redis", redis_url, "--prefix", prefix, "--company", "acme", "--slots", "10"
+    )
+    assert await read_line(holder) == "holding"
+    async with limiter(redis_url, prefix) as shared:
+        with pytest.raises(errors.PoolTimeoutError) as raised:
+            async with shared.slot("acme", timeout=0.05):
+                pass
+        assert raised.value.request_sent is False
+        holder.kill()
+        await holder.wait()
+        killed = time.monotonic()
+        async with AsyncExitStack() as stack:
+            for _ in range(10):
+                await stack.enter_async_context(shared.slot("acme", timeout=LEASE + 1))
+            recovered = time.monotonic() - killed
+    print(f"\n10 slots of a SIGKILLed worker back after {recovered:.3f}s (lease {LEASE}s)")
+    assert recovered <= LEASE + 0.3
+
+
+async def test_a_slot_held_longer_than_its_lease_is_renewed_not_lost(
+    redis_url: str, prefix: str
+) -> None:
+    async with (
+        limiter(redis_url, prefix, max_in_flight=1) as first,
+        limiter(redis_url, prefix, max_in_flight=1) as second,
+        first.slot("acme", timeout=1),
+    ):
+        started = time.monotonic()
+        with pytest.raises(errors.PoolTimeoutError):
+            async with second.slot("acme", timeout=2 * LEASE):
+                pass
+        assert time.monotonic() - started >= 2 * LEASE
+
+
+async def test_waiters_from_several_workers_are_served_first_come_first_served(
+    redis_url: str, prefix: str
+) -> None:
+    # A long lease: only a release's grant message can wake the waiters in time.
+    async with AsyncExitStack() as stack:
+        workers = [
+            await stack.enter_async_context(limiter(redis_url, prefix, max_in_flight=1, lease=30))
+            for _ in range(3)
+        ]
+        order: list[int] = []
+
+        async def wait_turn(number: int) -> None:
+            async with workers[number % 3].slot("acme", timeout=5):
+                order.append(number)
+
+        async with workers[0].slot("acme", timeout=1):
+            waiters = []
+            for number in range(6):
+                waiters.append(asyncio.create_task(wait_turn(number)))
+                await queued(redis_url, prefix, "acme", count=number + 1)
+            started = time.monotonic()
+        await asyncio.gather(*waiters)
+    assert order == [0, 1, 2, 3, 4, 5]
+    assert time.monotonic() - started < 1
+
+
+async def queued(url: str, prefix: str, company: str, *, count: int) -> None:
+    """Return once ``count`` tokens wait in the company's queue on the server."""
+    import redis.asyncio as redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        key = f"{prefix}:{{{company}}}:queue"
+        while await client.zcard(key) < count:
+            pass  # each check is a round trip to the server, which lets the waiters run
+    finally:
+        await client.aclose()
+
+
+async def test_a_waiter_that_gives_up_leaves_the_queue(redis_url: str, prefix: str) -> None:
+    async with (
+        limiter(redis_url, prefix, max_in_flight=1, lease=30) as first,
+        limiter(redis_url, prefix, max_in_flight=1, lease=30) as second,
+    ):
+        async with first.slot("acme", timeout=1):
+            with pytest.raises(errors.PoolTimeoutError):
+                async with second.slot("acme", timeout=0.1):
+                    pass
+            cancelled = asyncio.create_task(second.slot("acme", timeout=None).__aenter__())
+            await queued(redis_url, prefix, "acme", count=1)
+            cancelled.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await cancelled
+        # Neither the timed-out nor the cancelled waiter holds up the next one.
+        started = time.monotonic()
+        async with second.slot("acme", timeout=1):
+            assert time.monotonic() - started < 1
+
+
+async def test_two_companies_never_share_a_budget(redis_url: str, prefix: str) -> None:
+    async with (
+        limiter(redis_url, prefix, max_in_flight=2) as first,
+        limiter(redis_url, prefix, max_in_flight=2) as second,
+        first.slot("acme", timeout=1),
+        second.slot("acme", timeout=1),
+    ):
+        async with first.slot("globex", timeout=0.5), second.slot("globex", timeout=0.5):
+            pass
+        with pytest.raises(errors.PoolTimeoutError, match="acme"):
+            async with second.slot("acme", timeout=0.1):
+                pass
+
+
+async def test_redis_stopped_mid_run_falls_back_to_a_limit_per_process_and_back(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        async with limiter(server.url, "outage", max_in_flight=2) as shared:
+            async with shared.slot("acme", timeout=1):
+                server.stop()
+            # The lost release did not raise; the warning says what changed, once.
+            assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+                caplog.records[0].getMessage()
+            ]
+            assert "Redis is unreachable" in caplog.records[0].getMessage()
+            assert "2 requests in flight per company" in caplog.records[0].getMessage()
+            async with shared.slot("acme", timeout=1), shared.slot("acme", timeout=1):
+                with pytest.raises(errors.PoolTimeoutError):
+                    async with shared.slot("acme", timeout=0.1):
+                        pass
+            server.start()
+            # Redis is tried again a second after it failed; until then the local limit holds.
+            deadline = time.monotonic() + 5
+            while "reachable again" not in caplog.text and time.monotonic() < deadline:
+                async with shared.slot("acme", timeout=1):
+                    await asyncio.sleep(0.05)
+            other = RedisCompanyLimiter(server.url, max_in_flight=2, key_prefix="outage")
+            try:
+                async with shared.slot("acme", timeout=1), shared.slot("acme", timeout=1):
+                    with pytest.raises(errors.PoolTimeoutError):
+                        async with other.slot("acme", timeout=0.1):
+                            pass
+            finally:
+                await other.aclose()
+    finally:
+        server.stop()
+
+
+async def test_the_limiter_shows_no_password_in_its_repr_or_warnings(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    url = f"redis://:hunter2-secret@127.0.0.1:{closed_port()}/0"
+    async with limiter(url, "repr") as shared:
+        async with shared.slot("acme", timeout=1):
+            pass
+        assert "hunter2" not in repr(shared)
+    assert "Redis is unreachable" in caplog.text
+    assert "hunter2" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("max_in_flight", 0, "max_in_flight must be at least 1"),
+        ("lease", 0, "lease must be a positive number"),
+        ("key_prefix", "", "key_prefix must not be empty"),
+    ],
+)
+def test_bad_options_are_refused_before_connecting(
+    option: str, value: object, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        RedisCompanyLimiter("redis://127.0.0.1:1/0", **{option: value})  # type: ignore[arg-type]
