@@ -16,16 +16,8 @@ from collections import Counter
 from contextlib import AsyncExitStack
 
 from codat_sync_expenses import CodatSyncExpenses, errors
-from codat_sync_expenses.limits import CompanyLimiter, LocalCompanyLimiter
+from codat_sync_expenses.limits import CompanyLimiter
 from codat_sync_expenses.redis_limits import RedisCompanyLimiter
-
-
-def _limiter(args: argparse.Namespace) -> CompanyLimiter:
-    if args.local:
-        return LocalCompanyLimiter(args.max_in_flight)
-    return RedisCompanyLimiter(
-        args.redis, max_in_flight=args.max_in_flight, key_prefix=args.prefix, lease=args.lease
-    )
 
 
 async def _calls(args: argparse.Namespace, limiter: CompanyLimiter) -> None:
@@ -64,14 +56,12 @@ async def main() -> None:
     parser.add_argument("--redis", required=True)
     parser.add_argument("--prefix", required=True)
     parser.add_argument("--company", required=True)
-    parser.add_argument("--max-in-flight", type=int, default=10)
-    parser.add_argument("--lease", type=float, default=1.0)
+    parser.add_argument("--lease", type=float, required=True)
     parser.add_argument("--url", help="base URL of the server (calls)")
     parser.add_argument("--calls", type=int, default=25)
     parser.add_argument("--slots", type=int, default=10)
-    parser.add_argument("--local", action="store_true", help="each process limits itself")
     args = parser.parse_args()
-    limiter = _limiter(args)
+    limiter = RedisCompanyLimiter(args.redis, key_prefix=args.prefix, lease=args.lease)
     try:
         await (_calls if args.mode == "calls" else _hold)(args, limiter)
     finally:

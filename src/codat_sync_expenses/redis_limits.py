@@ -48,7 +48,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from . import _params as check
 from .errors import PoolTimeoutError
-from .limits import LocalCompanyLimiter
+from .limits import CODAT_MAX_IN_FLIGHT, LocalCompanyLimiter
 
 __all__ = ["DEFAULT_LEASE", "RedisCompanyLimiter"]
 
@@ -148,7 +148,7 @@ class RedisCompanyLimiter:
         self,
         url: str,
         *,
-        max_in_flight: int = 10,
+        max_in_flight: int = CODAT_MAX_IN_FLIGHT,
         key_prefix: str = "codat-sync-expenses",
         lease: float = DEFAULT_LEASE,
     ) -> None:
@@ -272,12 +272,9 @@ class RedisCompanyLimiter:
                     left = deadline - time.monotonic()
                     if left <= 0:
                         raise PoolTimeoutError(
-                            f"waited {timeout}s for one of company {company_id}'s "
-                            f"{self.max_in_flight} concurrency slots shared through Redis; "
-                            "the request was not sent",
-                            method="",
-                            path="",
-                            request_sent=False,
+                            f"waited {timeout:g} s for one of company {company_id}'s "
+                            f"{self.max_in_flight} request slots shared through Redis; "
+                            "the request was not sent"
                         )
                     delay = min(delay, left)
                 try:
@@ -350,7 +347,7 @@ class RedisCompanyLimiter:
     def _note_reachable(self) -> None:
         if self._redis_down_until is not None:
             self._redis_down_until = None
-            logger.warning("Redis is reachable again: the per-company limit is shared again")
+            logger.info("Redis is reachable again: the per-company limit is shared again")
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coroutine)
