@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -59,6 +60,11 @@ class RedisServer:
             if "Ready to accept connections" in line:
                 return
         pytest.fail("redis-server did not start:\n" + "".join(output))
+
+    def pause(self, paused: bool) -> None:
+        """Freeze the server (SIGSTOP): connections stay open, nothing answers; or thaw it."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP if paused else signal.SIGCONT)
 
     def stop(self) -> None:
         """Stop the server (SIGTERM) and wait for it to exit."""
@@ -336,6 +342,26 @@ async def test_redis_stopped_mid_run_falls_back_to_a_limit_per_process_and_back(
                             pass
             finally:
                 await other.aclose()
+    finally:
+        server.stop()
+
+
+async def test_a_redis_that_stops_answering_counts_as_unreachable_after_a_second(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        async with limiter(server.url, "frozen", max_in_flight=1) as shared:
+            async with shared.slot("acme", timeout=1):
+                pass
+            server.pause(True)
+            started = time.monotonic()
+            async with shared.slot("acme", timeout=5):
+                waited = time.monotonic() - started
+            server.pause(False)
+        assert 1 <= waited < 2
+        assert "Redis is unreachable (TimeoutError)" in caplog.text
     finally:
         server.stop()
 
