@@ -1,10 +1,11 @@
 """``nox -s bench`` (part two): what a per-company slot adds to one call.
 
-Sequential calls, so each pays the full acquire and release: a bare slot, and
-a ``get_async`` against ``server.py``, with no limiter, the in-process
-``LocalCompanyLimiter`` and ``RedisCompanyLimiter`` on a private redis-server on
-loopback. Contenders interleave round by round; medians per call are reported.
-Options: ``--rounds N``, ``--calls N``.
+Sequential calls, so each pays the full acquire and release: a bare slot, and a
+``get_async`` against ``server.py`` through a client whose ``company_limit`` is
+None, the in-process ``LocalCompanyLimiter`` (the default) or a
+``RedisCompanyLimiter`` on a private redis-server on loopback. Contenders
+interleave round by round; medians per call, wall-clock and CPU, are reported
+with the load average. Options: ``--rounds N``, ``--calls N``.
 """
 
 from __future__ import annotations
@@ -20,16 +21,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 from codat_sync_expenses import CodatSyncExpenses
-from codat_sync_expenses.limits import LocalCompanyLimiter
+from codat_sync_expenses.limits import CompanyLimiter, LocalCompanyLimiter
 from codat_sync_expenses.redis_limits import RedisCompanyLimiter
 
 HERE = Path(__file__).parent
-Slot = Callable[..., AbstractAsyncContextManager[None]]
 
 
 @contextlib.contextmanager
@@ -72,11 +72,6 @@ def _bench_server() -> Iterator[str]:
         server.wait()
 
 
-@contextlib.asynccontextmanager
-async def _no_slot(company_id: str, *, timeout: float | None) -> AsyncIterator[None]:
-    yield
-
-
 async def _per_call_us(calls: int, one: Callable[[], Awaitable[object]]) -> tuple[float, float]:
     """Wall-clock and this process's CPU microseconds per call."""
     for _ in range(20):  # warm-up: connections, scripts loaded, hooks built
@@ -91,40 +86,47 @@ async def _per_call_us(calls: int, one: Callable[[], Awaitable[object]]) -> tupl
 
 
 async def _measure(redis_url: str, api_url: str, rounds: int, calls: int) -> None:
-    local = LocalCompanyLimiter(10)
-    shared = RedisCompanyLimiter(redis_url, max_in_flight=10, key_prefix="bench")
-    slots: dict[str, Slot] = {
-        "no limiter": _no_slot,
-        "LocalCompanyLimiter": local.slot,
-        "RedisCompanyLimiter": shared.slot,
+    local = LocalCompanyLimiter()
+    shared = RedisCompanyLimiter(redis_url, key_prefix="bench")
+    limits: dict[str, CompanyLimiter | None] = {
+        "no limit": None,
+        "LocalCompanyLimiter": local,
+        "RedisCompanyLimiter": shared,
     }
     results: dict[str, dict[str, list[float]]] = {}
-    async with CodatSyncExpenses(api_key="bench-key", base_url=api_url, max_retries=0) as codat:
+    async with AsyncExitStack() as stack:
+        clients = {
+            name: await stack.enter_async_context(
+                CodatSyncExpenses(
+                    api_key="bench-key", base_url=api_url, max_retries=0, company_limit=limit
+                )
+            )
+            for name, limit in limits.items()
+        }
         for round_number in range(rounds):
-            names = list(slots)
+            names = list(limits)
             shift = round_number % len(names)
             for name in names[shift:] + names[:shift]:
-                slot = slots[name]
+                limit, codat = limits[name], clients[name]
 
-                async def empty(slot: Slot = slot) -> None:
-                    async with slot("bench-1", timeout=5):
-                        pass
+                async def slot(limit: CompanyLimiter | None = limit) -> None:
+                    if limit is not None:
+                        async with limit.slot("bench-1", timeout=5):
+                            pass
 
-                async def one_get(slot: Slot = slot) -> None:
-                    async with slot("bench-1", timeout=5):
-                        await codat.customers.get_async(company_id="bench-1", customer_id="c-1")
+                async def get(codat: CodatSyncExpenses = codat) -> None:
+                    await codat.customers.get_async(company_id="bench-1", customer_id="c-1")
 
-                for workload, one, count in (("slot", empty, calls), ("get", one_get, calls // 2)):
+                for workload, one, count in (("slot", slot, calls), ("get", get, calls // 2)):
                     wall, cpu = await _per_call_us(count, one)
                     results.setdefault(f"{workload} wall", {}).setdefault(name, []).append(wall)
                     results.setdefault(f"{workload} cpu", {}).setdefault(name, []).append(cpu)
     await shared.aclose()
-    await local.aclose()
     titles = {
         "slot wall": "a slot alone (acquire + release): wall-clock microseconds per call",
         "slot cpu": "a slot alone: this process's CPU microseconds per call",
-        "get wall": "sequential get_async inside a slot: wall-clock microseconds per call",
-        "get cpu": "sequential get_async inside a slot: this process's CPU microseconds per call",
+        "get wall": "sequential get_async, company_limit=...: wall-clock microseconds per call",
+        "get cpu": "sequential get_async: this process's CPU microseconds per call",
     }
     for key, title in titles.items():
         _print(title, results[key])

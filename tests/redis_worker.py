@@ -1,9 +1,9 @@
 """A worker process for tests/test_redis_limits.py: ``python -m tests.redis_worker MODE ...``.
 
 ``calls``: say "ready", wait for a line on stdin, make ``--calls`` concurrent
-``get_async`` calls for one company, each in a slot of the limiter, and print a
-JSON line of outcomes. ``hold``: take ``--slots`` slots, say "holding" and keep
-them until killed.
+``get_async`` calls for one company through a client whose ``company_limit`` is
+the Redis limiter, and print a JSON line of outcomes. ``hold``: take ``--slots``
+slots, say "holding" and keep them until killed.
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ async def _calls(args: argparse.Namespace, limiter: CompanyLimiter) -> None:
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     outcomes: Counter[str] = Counter()
-    async with CodatSyncExpenses(api_key="any", base_url=args.url, max_retries=0) as codat:
+    async with CodatSyncExpenses(
+        api_key="any", base_url=args.url, max_retries=0, company_limit=limiter
+    ) as codat:
 
         async def one(number: int) -> None:
             try:
-                async with limiter.slot(args.company, timeout=30):
-                    await codat.customers.get_async(
-                        company_id=args.company, customer_id=f"c-{number}"
-                    )
+                await codat.customers.get_async(company_id=args.company, customer_id=f"c-{number}")
             except errors.APIStatusError as exc:
                 outcomes[str(exc.status_code)] += 1
             else:

@@ -21,7 +21,6 @@ import pytest
 from aiohttp import web
 
 from codat_sync_expenses import CodatSyncExpenses, errors
-from codat_sync_expenses.limits import CompanyLimiter, LocalCompanyLimiter
 from codat_sync_expenses.redis_limits import RedisCompanyLimiter
 
 from .conftest import closed_port, serve
@@ -174,26 +173,28 @@ async def test_four_worker_processes_never_have_more_than_ten_calls_in_flight(
 
 
 async def test_four_workers_each_limiting_itself_overrun_the_company() -> None:
-    # What the shared limit prevents: four in-process limits, like four processes' own.
+    # What the shared limit prevents: four clients with their own default limit of 10,
+    # like four processes.
     server = InFlightServer(limit=10)
     async with serve(server.handle) as url, AsyncExitStack() as stack:
-        calls = []
-        for _ in range(4):
-            codat = await stack.enter_async_context(
+        clients = [
+            await stack.enter_async_context(
                 CodatSyncExpenses(api_key="any", base_url=url, max_retries=0)
             )
-            own = LocalCompanyLimiter(10)
-            calls += [get_in_slot(codat, own, number) for number in range(25)]
-        outcomes = await asyncio.gather(*calls, return_exceptions=True)
+            for _ in range(4)
+        ]
+        outcomes = await asyncio.gather(
+            *(
+                codat.customers.get_async(company_id="acme", customer_id=f"c-{number}")
+                for codat in clients
+                for number in range(25)
+            ),
+            return_exceptions=True,
+        )
     print(f"\nper-process limits: peak in flight {server.peak['acme']}, 429s {server.rejected}")
     assert server.peak["acme"] > 10
     rejected = [o for o in outcomes if isinstance(o, errors.TooManyRequestsError)]
     assert len(rejected) == server.rejected > 0
-
-
-async def get_in_slot(codat: CodatSyncExpenses, limiter: CompanyLimiter, number: int) -> None:
-    async with limiter.slot("acme", timeout=5):
-        await codat.customers.get_async(company_id="acme", customer_id=f"c-{number}")
 
 
 async def test_a_killed_workers_slots_come_back_within_the_lease(
