@@ -50,14 +50,14 @@ from . import _params as check
 from .errors import PoolTimeoutError
 from .limits import CODAT_MAX_IN_FLIGHT, LocalCompanyLimiter
 
-__all__ = ["DEFAULT_LEASE", "RedisCompanyLimiter"]
+__all__ = ["DEFAULT_LEASE", "DEFAULT_REDIS_TIMEOUT", "RedisCompanyLimiter"]
 
 logger = logging.getLogger("codat_sync_expenses")
 
 DEFAULT_LEASE = 10.0
 """Seconds a slot outlives a worker that stopped renewing it (killed, frozen, cut off)."""
-REDIS_TIMEOUT = 1.0
-"""Seconds for connecting to Redis and for each command before it counts as unreachable."""
+DEFAULT_REDIS_TIMEOUT = 5.0
+"""Seconds for connecting to Redis, and for each command, before Redis counts as unreachable."""
 RETRY_REDIS_AFTER = 1.0
 """After Redis failed, seconds to use the local limit before trying Redis again."""
 
@@ -151,11 +151,13 @@ class RedisCompanyLimiter:
         max_in_flight: int = CODAT_MAX_IN_FLIGHT,
         key_prefix: str = "codat-sync-expenses",
         lease: float = DEFAULT_LEASE,
+        redis_timeout: float = DEFAULT_REDIS_TIMEOUT,
     ) -> None:
         """Configure the limiter; nothing connects until the first slot is asked for.
 
         ``url`` is a redis-py URL (``redis://``, ``rediss://``, ``unix://``), query
-        options included.
+        options included. Past ``redis_timeout`` seconds without an answer, Redis
+        counts as unreachable and this process limits itself.
         """
         check.text("url", url)
         check.integer("max_in_flight", max_in_flight, minimum=1)
@@ -163,13 +165,14 @@ class RedisCompanyLimiter:
             raise ValueError("key_prefix must not be empty")
         self.max_in_flight = max_in_flight
         self.lease = check.seconds("lease", lease)
+        self.redis_timeout = check.seconds("redis_timeout", redis_timeout)
         self._lease_ms = max(1, round(lease * 1000))
         self._key_prefix = key_prefix
         # No socket_timeout: redis-py would start a task per command to bound its
-        # send; _run() bounds each command with a timer instead, at a third of the cost.
+        # send; _run() bounds each command with a timer instead, at far less cost.
         self._redis = redis.Redis.from_url(
             url,
-            socket_connect_timeout=REDIS_TIMEOUT,
+            socket_connect_timeout=redis_timeout,
             socket_timeout=None,
             # One immediate retry replaces a pooled connection that a Redis restart
             # broke; more would only delay the fallback while Redis is down.
@@ -237,7 +240,7 @@ class RedisCompanyLimiter:
 
         Slots still held lapse with their leases.
         """
-        # Releases and renewals are single commands bounded by REDIS_TIMEOUT.
+        # Releases and renewals are single commands bounded by redis_timeout.
         await asyncio.gather(*self._background, return_exceptions=True)
         if self._listener is not None:
             self._listener.cancel()
@@ -251,7 +254,8 @@ class RedisCompanyLimiter:
         return [f"{base}:holders", f"{base}:queue", f"{base}:waiting", f"{base}:tickets"]
 
     async def _run(self, script: AsyncScript, keys: list[str], token: str) -> int:
-        return int(await _bounded(script(keys, [token.encode(), *self._fixed_args])))
+        command = script(keys, [token.encode(), *self._fixed_args])
+        return int(await _bounded(command, self.redis_timeout))
 
     async def _acquire(
         self, keys: list[str], token: str, company_id: str, timeout: float | None
@@ -304,7 +308,9 @@ class RedisCompanyLimiter:
                 return
             pubsub: Any = self._redis.pubsub()  # redis-py leaves PubSub partly untyped
             try:
-                await _bounded(pubsub.subscribe(self._wake_prefix + self._worker))
+                await _bounded(
+                    pubsub.subscribe(self._wake_prefix + self._worker), self.redis_timeout
+                )
             except BaseException:
                 await pubsub.aclose()
                 raise
@@ -316,7 +322,7 @@ class RedisCompanyLimiter:
         try:
             while True:
                 message = await pubsub.get_message(
-                    ignore_subscribe_messages=True, timeout=REDIS_TIMEOUT
+                    ignore_subscribe_messages=True, timeout=self.redis_timeout
                 )
                 if message is None or message["type"] != "message":
                     continue
@@ -332,7 +338,12 @@ class RedisCompanyLimiter:
     def _redis_reachable(self) -> bool:
         if self._redis_down_until is None:
             return True
-        return time.monotonic() >= self._redis_down_until
+        now = time.monotonic()
+        if now < self._redis_down_until:
+            return False
+        # This call probes Redis; the others stay local until it answers or fails.
+        self._redis_down_until = now + self.redis_timeout + RETRY_REDIS_AFTER
+        return True
 
     def _note_unreachable(self, exc: BaseException) -> None:
         if self._redis_down_until is None:
@@ -355,12 +366,12 @@ class RedisCompanyLimiter:
         task.add_done_callback(self._background.discard)
 
 
-async def _bounded(command: Awaitable[_T]) -> _T:
-    """Await one Redis command; past REDIS_TIMEOUT it counts as unreachable."""
+async def _bounded(command: Awaitable[_T], timeout: float) -> _T:
+    """Await one Redis command; past ``timeout`` it counts as unreachable."""
     if sys.version_info >= (3, 11):
-        async with asyncio.timeout(REDIS_TIMEOUT):
+        async with asyncio.timeout(timeout):
             return await command
-    return await asyncio.wait_for(command, REDIS_TIMEOUT)
+    return await asyncio.wait_for(command, timeout)
 
 
 class _Renewal:
