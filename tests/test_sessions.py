@@ -114,14 +114,14 @@ async def test_a_push_whose_timeout_ran_out_while_connecting_was_not_sent_and_is
 
 async def test_connect_timeout_does_not_cover_waiting_for_a_free_connection() -> None:
     async def slow(request: web.Request) -> web.Response:
-        await asyncio.sleep(0.3)  # the fault: a slow answer holds the only connection
+        await asyncio.sleep(0.5)  # the fault: a slow answer holds the only connection
         return await _answer(request)
 
     async with (
         serve(slow) as url,
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session,
         CodatSyncExpenses(
-            api_key=API_KEY, base_url=url, session=session, connect_timeout=0.05, max_retries=0
+            api_key=API_KEY, base_url=url, session=session, connect_timeout=0.15, max_retries=0
         ) as codat,
     ):
         answers = await asyncio.gather(_call(codat, "GET"), _call(codat, "GET"))

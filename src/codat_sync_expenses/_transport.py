@@ -211,10 +211,10 @@ class Transport:
             self._slots = _slots_for(self._borrowed, self._max_connections)
             if self._borrowed is None:
                 self._reads = aiohttp.ClientSession(
-                    connector=aiohttp.TCPConnector(limit=self._max_connections),
-                    trace_configs=[_progress_trace()],
+                    connector=aiohttp.TCPConnector(limit=self._max_connections)
                 )
                 # A fresh connection per push: it cannot be one the server is closing.
+                # Traced, so that a push known not to have gone out can be sent again.
                 self._pushes = aiohttp.ClientSession(
                     connector=aiohttp.TCPConnector(limit=self._max_connections, force_close=True),
                     trace_configs=[_progress_trace()],
@@ -380,9 +380,12 @@ class Transport:
                     method=method,
                     path=path,
                 ) from None
-        # Only the sessions made here report when the headers went out; with a
-        # borrowed one, a failure after the connection was asked for counts as sent.
-        progress: dict[str, bool] | None = {} if self._borrowed is None else None
+        # Only the push session made here reports when the headers went out (a read
+        # is retried either way); otherwise a failure once a connection was asked
+        # for counts as sent.
+        progress: dict[str, bool] | None = (
+            {} if self._borrowed is None and session is self._pushes else None
+        )
         try:
             left = max(deadline - loop.time(), 0.001)
             async with session.request(
