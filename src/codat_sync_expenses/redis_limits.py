@@ -221,8 +221,6 @@ class RedisCompanyLimiter:
             except _UNREACHABLE as exc:
                 self._note_unreachable(exc)
                 shared = False
-            else:
-                self._note_reachable()
         if not shared:
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             async with self._local.slot(company_id, timeout=left):
@@ -255,7 +253,9 @@ class RedisCompanyLimiter:
 
     async def _run(self, script: AsyncScript, keys: list[str], token: str) -> int:
         command = script(keys, [token.encode(), *self._fixed_args])
-        return int(await _bounded(command, self.redis_timeout))
+        answer = int(await _bounded(command, self.redis_timeout))
+        self._note_reachable()
+        return answer
 
     async def _acquire(
         self, keys: list[str], token: str, company_id: str, timeout: float | None
