@@ -75,7 +75,12 @@ async def test_a_request_that_waited_for_a_free_connection_was_not_sent_and_says
     if "session" in one_connection:
         await one_connection["session"].close()
     assert caught.value.request_sent is False
-    assert "waited 0.2s for a free connection; the request was not sent" in str(caught.value)
+    # The company slot's wait comes out of the 0.2 s first, so a loaded machine shows less.
+    waited = re.search(
+        r"waited ([0-9.]+)s for a free connection; the request was not sent", str(caught.value)
+    )
+    assert waited is not None, str(caught.value)
+    assert 0.0 < float(waited[1]) <= 0.2
     assert arrived == [method]
 
 
