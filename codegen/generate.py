@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from codegen import fast_decoders
+
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "src" / "codat_sync_expenses" / "models.py"
 VERSION = ROOT / "src" / "codat_sync_expenses" / "_version.py"
@@ -26,11 +28,15 @@ def version() -> str:
 
 
 def main(argv: list[str]) -> int:
-    """Regenerate the models (options in pyproject's [tool.datamodel-codegen])."""
+    """Regenerate the models (options in pyproject's [tool.datamodel-codegen]), then the
+    fast decoders that codegen/fast_decoders.py derives from those models."""
     check = ["--check"] if "--check" in argv else []
     # The generator's own entry point; it reads its options from pyproject.toml in ROOT.
     command = [sys.executable, "-m", "datamodel_code_generator", *check]
-    return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
+    models = subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
+    if models != 0:
+        return models
+    return fast_decoders.main(check=bool(check))
 
 
 if __name__ == "__main__":

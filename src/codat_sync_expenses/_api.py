@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from . import _converter
+from . import _converter, _decode
 from . import _params as check
 from ._constants import BODY_EXCERPT_CHARS
 from ._transport import Response, Transport, retry_after_seconds
@@ -57,7 +57,7 @@ class API:
         )
         if 200 <= response.status < 300:
             try:
-                return _converter.loads(response.body, cast_to)
+                return await _decode.loads_async(response.body, cast_to)
             except _converter.DecodeError as exc:
                 problem = str(exc)
             # Raised outside the except block: the JSON parser's error, chained as

@@ -28,11 +28,13 @@ except ImportError:  # pragma: no cover - exercised by the no-extras test sessio
 
 __all__ = [
     "DecodeError",
+    "decode_json",
     "dumps",
     "format_datetime",
     "loads",
     "parse_datetime",
     "structure",
+    "structure_hook",
     "unstructure",
 ]
 
@@ -220,6 +222,11 @@ def structure(data: Any, cls: type[T]) -> T:
         raise DecodeError(f"response does not fit {cls.__name__}: {exc}") from None
 
 
+def structure_hook(type_: Any) -> Callable[[Any, Any], Any]:
+    """The converter's hook for ``type_``: what the generated fast decoders defer to."""
+    return _converter.get_structure_hook(type_)
+
+
 def unstructure(obj: Any) -> Any:
     """Turn a model into JSON-ready data with Codat's field names; None fields are left out."""
     return _converter.unstructure(obj)
@@ -237,10 +244,10 @@ else:  # pragma: no cover - exercised by the no-extras test session
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def loads(body: bytes, cls: type[T]) -> T:
-    """Decode a JSON body straight into ``cls``."""
+def decode_json(body: bytes) -> Any:
+    """Decode a JSON body into dicts and lists (orjson when installed)."""
     try:
-        data = _loads(body)
+        return _loads(body)
     except (_JSONError, UnicodeDecodeError) as exc:
         raise DecodeError(f"response is not JSON: {exc}") from None
     except RecursionError:
@@ -249,7 +256,11 @@ def loads(body: bytes, cls: type[T]) -> T:
     except ValueError as exc:
         # json refuses an integer of more than sys.get_int_max_str_digits() digits.
         raise DecodeError(f"response is not JSON this SDK accepts: {exc}") from None
-    return structure(data, cls)
+
+
+def loads(body: bytes, cls: type[T]) -> T:
+    """Decode a JSON body straight into ``cls``: the reference the fast paths must match."""
+    return structure(decode_json(body), cls)
 
 
 def dumps(obj: Any) -> bytes:
