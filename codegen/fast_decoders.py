@@ -123,6 +123,9 @@ class Builders:
 
     def expr(self, tp: Any, var: str, depth: int = 0) -> str:
         inner = _optional_inner(tp)
+        if inner is not None and self.source == "mirror" and _is_raw_leaf(inner):
+            # The mirror holds raw JSON, null included: the hook of the optional type reads it.
+            return f"{self.hook(tp)}(_json(bytes({var})), {_type_text(tp)})"
         if inner is not None:
             if inner in PRIMITIVES:
                 if self.source == "mirror":
@@ -303,8 +306,21 @@ def render_dicts(classes: list[type]) -> str:
     )
 
 
+def _is_raw_leaf(tp: Any) -> bool:
+    """A type the mirror keeps as raw JSON for the converter's hook (msgspec.Raw)."""
+    known = (*PRIMITIVES, *STR_LEAVES)
+    return not (
+        tp in known
+        or (isinstance(tp, type) and issubclass(tp, enum.Enum))
+        or attrs.has(tp)
+        or typing.get_origin(tp) is list
+    )
+
+
 def _mirror_type(tp: Any, *, raw_items: bool = False) -> str:
     inner = _optional_inner(tp)
+    if inner is not None and _is_raw_leaf(inner):
+        return "msgspec.Raw"  # msgspec takes no Raw in a union; Raw holds null itself
     if inner is not None:
         return f"{_mirror_type(inner, raw_items=raw_items)} | None"
     if tp is int:
@@ -328,15 +344,16 @@ def _struct(cls: type, name: str, items_field: str | None = None) -> Iterator[st
     yield f"class {name}(msgspec.Struct, kw_only=True, gc=False):"
     for field in attrs.fields(cls):
         annotation = _mirror_type(field.type, raw_items=field.name == items_field)
+        default = 'msgspec.Raw(b"null")' if annotation == "msgspec.Raw" else "None"
         options = []
         if field.default is not attrs.NOTHING:
-            options.append("default=None")
+            options.append(f"default={default}")
         if _json_name(field) != field.name:
             options.append(f"name={_json_name(field)!r}")
         if not options:
             yield f"    {field.name}: {annotation}"
-        elif options == ["default=None"]:
-            yield f"    {field.name}: {annotation} = None"
+        elif len(options) == 1 and options[0].startswith("default="):
+            yield f"    {field.name}: {annotation} = {default}"
         else:
             yield f"    {field.name}: {annotation} = msgspec.field({', '.join(options)})"
 

@@ -21,7 +21,7 @@ __all__ = ["DECODERS", "SLICED"]
 # such a body is left to the reference path.
 _Int = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
 _new = object.__new__
-_dict_str_dict_str_any_hook = _hook(dict[str, dict[str, Any]])
+_dict_str_dict_str_any_none_hook = _hook(dict[str, dict[str, Any]] | None)
 _address_type_members = {m.value: m for m in _m.AddressType}
 _address_type_hook = _hook(_m.AddressType)
 _phone_number_type_members = {m.value: m for m in _m.PhoneNumberType}
@@ -42,7 +42,7 @@ class MetadataJSON(msgspec.Struct, kw_only=True, gc=False):
 
 
 class SupplementalDataJSON(msgspec.Struct, kw_only=True, gc=False):
-    content: msgspec.Raw | None = None
+    content: msgspec.Raw = msgspec.Raw(b"null")
 
 
 class HalRefJSON(msgspec.Struct, kw_only=True, gc=False):
@@ -285,11 +285,7 @@ def _supplemental_data(s: SupplementalDataJSON) -> _m.SupplementalData:
     v: Any
     o = _new(_m.SupplementalData)
     v = s.content
-    o.content = (
-        None
-        if v is None
-        else _dict_str_dict_str_any_hook(_json(bytes(v)), dict[str, dict[str, Any]])
-    )
+    o.content = _dict_str_dict_str_any_none_hook(_json(bytes(v)), dict[str, dict[str, Any]] | None)
     return o
 
 
