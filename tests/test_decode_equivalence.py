@@ -248,7 +248,8 @@ def _replaced(document: Any, path: tuple[Any, ...], value: Any) -> Any:
 def test_one_wrong_value_anywhere_gives_the_converters_object_or_error(name: str) -> None:
     cls, document = RESPONSES[name], _full(SCHEMAS[name])
     for path in _paths(document):
-        for wrong in (None, True, 7, 2.5, "x", "", [], {}, 2**70):
+        wrongs: list[Any] = [None, True, 7, 2.5, "x", "", [], {}, 2**70]
+        for wrong in wrongs:
             body = json.dumps(_replaced(document, path, wrong)).encode()
             case = f"{name}{list(path)} = {wrong!r}"
             reference = _outcome(lambda: _converter.loads(body, cls))  # noqa: B023
@@ -269,7 +270,7 @@ def _codat_bodies() -> list[tuple[type, bytes]]:
         "totalResults": 300,
         "_links": {"self": {"href": "/a"}, "current": {"href": "/a"}},
     }
-    bodies = [(models.Customers, json.dumps(page).encode())]
+    bodies: list[tuple[type, bytes]] = [(models.Customers, json.dumps(page).encode())]
     bodies += [(cls, json.dumps(_full(SCHEMAS[name])).encode()) for name, cls in RESPONSES.items()]
     for operation, cls in (("list-customers", models.Customers), ("get-customer", models.Customer)):
         bodies += [(cls, json.dumps(e).encode()) for e in EXAMPLES[operation].values()]
