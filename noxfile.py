@@ -201,8 +201,8 @@ def demo(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks against raw aiohttp and Codat's official SDK (`-- --quick`, `-- --profile`),
+    """This SDK against raw aiohttp, the official SDK and an openapi-python-client client,
     then what a concurrency slot shared through Redis adds to a call (needs redis-server)."""
-    session.install(f".[{EXTRAS}]", "codat-sync-for-expenses==9.0.0")
+    session.install(f".[{EXTRAS}]", "codat-sync-for-expenses==9.0.0", "openapi-python-client==0.29.1")
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.run("python", "benchmarks/limiter.py", *session.posargs)

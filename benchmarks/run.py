@@ -1,8 +1,11 @@
-"""``nox -s bench``: this SDK next to raw aiohttp and Codat's official SDK, in one run.
+"""``nox -s bench``: this SDK next to raw aiohttp and two other clients, in one run.
 
-Each measurement is a fresh process (``worker.py``) against one pre-encoded
-server process (``server.py``); contenders are interleaved round by round and
-the median and spread are reported, with ratios, peak RSS and import time.
+The peers are Codat's official SDK and a client that openapi-python-client
+generates from our own OpenAPI document into a temporary folder at the start of
+the run. Each measurement is a fresh process (``worker.py``) against one
+pre-encoded server process (``server.py``); contenders are interleaved round by
+round and the median and spread are reported, with ratios, the worst event-loop
+stall during a walk, memory per customer held, peak RSS and import time.
 Options: ``--rounds N``, ``--quick`` (smaller workloads), ``--profile``.
 """
 
@@ -10,22 +13,54 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
-CONTENDERS = ["sdk-orjson", "sdk-json", "raw-aiohttp", "official"]
+DOCUMENT = HERE.parent / "openapi" / "customers.yaml"
+CONTENDERS = ["sdk", "sdk-no-extras", "raw-aiohttp", "official", "openapi-python-client"]
 WORKLOADS = {  # name: (size, unit, description)
     "get": (2_000, "calls/s", "1. sequential get_async, 2,000 calls"),
     "get-concurrent": (10_000, "calls/s", "2. get_async, 10,000 calls, 100 in flight"),
     "walk": (100_000, "customers/s", "3. walk 100,000 customers, page_size 1,000"),
     "create-concurrent": (200, "calls/s", "4. create_async, 200 calls, 20 in flight"),
 }
+STALL_CONTENDERS = ["sdk", "sdk-no-extras", "raw-aiohttp"]
+STALL_CUSTOMERS = 20_000
+STALL_PAGE_SIZES = (1_000, 5_000)
+HELD_CUSTOMERS = 10_000
+
+
+def _generate_openapi_python_client(folder: Path) -> str | None:
+    """Generate a client from our document with openapi-python-client; None if it cannot."""
+    command = shutil.which("openapi-python-client")
+    if command is None:
+        return None
+    output = folder / "codat_opc"
+    done = subprocess.run(
+        [
+            command,
+            "generate",
+            "--path",
+            str(DOCUMENT),
+            "--output-path",
+            str(output),
+            "--meta",
+            "none",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return str(folder) if (output / "client.py").exists() else done.stderr
 
 
 def _worker(contender: str, workload: str, size: int, url: str) -> dict[str, Any]:
@@ -40,7 +75,7 @@ def _worker(contender: str, workload: str, size: int, url: str) -> dict[str, Any
 def _profile(workload: str, size: int, url: str) -> str:
     command = [sys.executable, "-m", "cProfile", "-s", "tottime", str(HERE / "worker.py")]
     done = subprocess.run(
-        [*command, "sdk-orjson", workload, str(size), url],
+        [*command, "sdk", workload, str(size), url],
         capture_output=True,
         text=True,
         check=True,
@@ -83,6 +118,17 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _interleaved(
+    contenders: list[str], rounds: int, workload: str, size: int, url: str
+) -> dict[str, list[dict[str, Any]]]:
+    runs: dict[str, list[dict[str, Any]]] = {c: [] for c in contenders}
+    for round_number in range(rounds):
+        shift = round_number % len(contenders)
+        for contender in contenders[shift:] + contenders[:shift]:
+            runs[contender].append(_worker(contender, workload, size, url))
+    return runs
+
+
 def main() -> None:
     """Run every workload for every contender, interleaved, and report."""
     parser = argparse.ArgumentParser()
@@ -92,27 +138,40 @@ def main() -> None:
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     contenders = [c for c in CONTENDERS if c != "official" or _installed("codat_sync_for_expenses")]
+    generated = tempfile.TemporaryDirectory(prefix="bench-opc-")
+    opc = _generate_openapi_python_client(Path(generated.name))
+    if opc is None or not Path(opc).is_dir():
+        print(f"openapi-python-client: cannot generate a client: {opc}")
+        contenders.remove("openapi-python-client")
+    else:
+        os.environ["BENCH_OPC_PATH"] = opc
     server, url = _start_server()
-    report: dict[str, Any] = {"rounds": args.rounds, "workloads": {}}
+    report: dict[str, Any] = {"rounds": args.rounds, "workloads": {}, "stall_ms": {}}
     try:
         for workload, (size, unit, title) in WORKLOADS.items():
-            runs: dict[str, list[dict[str, Any]]] = {c: [] for c in contenders}
-            for round_number in range(args.rounds):
-                shift = round_number % len(contenders)
-                for contender in contenders[shift:] + contenders[:shift]:
-                    runs[contender].append(_worker(contender, workload, size // scale, url))
+            runs = _interleaved(contenders, args.rounds, workload, size // scale, url)
             report["workloads"][workload] = {
                 "title": title,
                 "unit": unit,
                 "results": {c: _summary(r) for c, r in runs.items()},
             }
             _print_workload(report["workloads"][workload])
+        for page_size in STALL_PAGE_SIZES:
+            workload = f"stall-{page_size}"
+            runs = _interleaved(STALL_CONTENDERS, args.rounds, workload, STALL_CUSTOMERS, url)
+            report["stall_ms"][workload] = {
+                c: sorted(round(r.get("stall_ms", float("nan")), 1) for r in rs)
+                for c, rs in runs.items()
+            }
+        report["held_bytes_per_customer"] = {
+            c: round(_worker(c, "hold", HELD_CUSTOMERS, url)["bytes_per_item"])
+            for c in ("sdk", "raw-aiohttp")
+        }
         report["memory"] = {
-            f"walk {n:,}": _worker("sdk-orjson", "walk", n // scale, url)["peak_rss_kib"]
+            f"walk {n:,}": _worker("sdk", "walk", n // scale, url)["peak_rss_kib"]
             for n in (10_000, 1_000_000)
         }
-        structure = _worker("converter", "structure", 10_000, url)
-        report["structure_10000_ms"] = round(structure["seconds"] * 1000, 1)
+        report["us_per_customer"] = _worker("converter", "structure", 1_000, url)["us_per_customer"]
         baseline = _import_seconds("pass")
         report["import_ms"] = {
             name: round((_import_seconds(f"import {name}") - baseline) * 1000, 1)
@@ -129,6 +188,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+        generated.cleanup()
     _print_footer(report)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -142,13 +202,13 @@ def _print_workload(workload: dict[str, Any]) -> None:
     print(f"\n{workload['title']} ({workload['unit']}, median [min-max])")
     for contender, result in results.items():
         if "error" in result:
-            print(f"  {contender:12} cannot run: {result['error']}")
+            print(f"  {contender:22} cannot run: {result['error']}")
             continue
         line = (
-            f"  {contender:12} {result['median']:>11,.0f}  "
+            f"  {contender:22} {result['median']:>11,.0f}  "
             f"[{result['min']:,.0f}-{result['max']:,.0f}]"
         )
-        if contender.startswith("sdk") and raw:
+        if contender != "raw-aiohttp" and raw:
             result["time_vs_raw"] = raw / result["median"]
             line += f"  time x{result['time_vs_raw']:.2f} of raw aiohttp"
         if contender.startswith("sdk") and official:
@@ -158,11 +218,25 @@ def _print_workload(workload: dict[str, Any]) -> None:
 
 
 def _print_footer(report: dict[str, Any]) -> None:
+    print(
+        f"\nworst event-loop stall (ms) while walking {STALL_CUSTOMERS:,} customers: "
+        "each round, best to worst; a heartbeat task wakes every 1 ms"
+    )
+    for workload, results in report["stall_ms"].items():
+        for contender, stalls in results.items():
+            print(f"  page_size {workload.split('-')[1]:>5}  {contender:14} {stalls}")
+    held = report["held_bytes_per_customer"]
+    print(
+        f"memory per customer held ({HELD_CUSTOMERS:,} kept, tracemalloc): "
+        f"this SDK's objects {held['sdk']:,} B, raw json.loads dicts {held['raw-aiohttp']:,} B"
+    )
     memory = report.get("memory", {})
     if memory:
         small, large = memory.values()
-        print(f"\npeak RSS of the SDK: {memory}  (KiB) -> ratio {large / small:.2f}")
-    print(f"structuring 10,000 decoded customers: {report.get('structure_10000_ms')} ms")
+        print(f"peak RSS of the SDK walking: {memory}  (KiB) -> ratio {large / small:.2f}")
+    print("body to objects, 1,000-customer page, us per customer (median of 15):")
+    for path, us in report["us_per_customer"].items():
+        print(f"  {path:34} {us:6.2f}")
     print(f"import time, ms (median of 7, less bare interpreter start): {report.get('import_ms')}")
 
 

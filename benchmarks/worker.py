@@ -1,7 +1,11 @@
 """Run one workload for one contender and print its timing as JSON.
 
 ``benchmarks/run.py`` starts this in a fresh process per measurement, so that
-contenders never share caches, and so that ``sdk-json`` can run without orjson.
+contenders never share caches, and so that ``sdk-no-extras`` can run without
+orjson and msgspec. Workloads: ``get``, ``get-concurrent``, ``walk``,
+``create-concurrent`` (timed), ``stall-N`` (the worst wait of a heartbeat task
+while walking at page_size N), ``hold`` (bytes per customer kept alive) and, for
+the ``converter`` contender, ``structure``.
 """
 
 from __future__ import annotations
@@ -9,10 +13,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import gc
 import json
+import os
 import resource
 import sys
 import time
+import tracemalloc
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -22,6 +29,34 @@ GET_PATH = "/companies/bench-1/data/customers/c-1"
 CREATE_PATH = "/companies/bench-1/connections/k-1/push/customers"
 NEW_CUSTOMER = {"status": "Active", "customerName": "Bench Ltd", "defaultCurrency": "GBP"}
 PAGE_SIZE = 1000
+HEARTBEAT = 0.001  # seconds between the heartbeat's wake-ups
+
+
+class Heartbeat:
+    """A task on the walk's loop that wakes every millisecond and records its worst delay."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _beat(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(HEARTBEAT)
+            self.worst = max(self.worst, time.perf_counter() - before - HEARTBEAT)
+
+    async def __aenter__(self) -> Heartbeat:
+        self._task = asyncio.ensure_future(self._beat())
+        await asyncio.sleep(0)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
+def _page_size(workload: str) -> int:
+    return int(workload.split("-")[1]) if workload.startswith("stall-") else PAGE_SIZE
 
 
 async def _bounded(calls: int, in_flight: int, call: Callable[[], Awaitable[object]]) -> None:
@@ -54,13 +89,19 @@ async def sdk(url: str, workload: str, size: int) -> int:
             )
 
         await _bounded(20, 1, get)  # warm-up: session, connection, converter hooks
-        if workload == "walk":
-            walked = 0
-            listing = codat.customers.list_async(company_id=f"bench-{size}", page_size=PAGE_SIZE)
-            started = time.perf_counter()
-            async for _ in listing:
-                walked += 1
-            return _report(walked, started)
+        if workload in ("walk", "hold") or workload.startswith("stall-"):
+
+            async def walk(keep: list[object] | None) -> int:
+                walked = 0
+                async for customer in codat.customers.list_async(
+                    company_id=f"bench-{size}", page_size=_page_size(workload)
+                ):
+                    walked += 1
+                    if keep is not None:
+                        keep.append(customer)
+                return walked
+
+            return await _walked(workload, walk)
         return await _timed(workload, size, get, create)
 
 
@@ -86,21 +127,26 @@ async def raw(url: str, workload: str, size: int) -> int:
                 return json.loads(await response.read())
 
         await _bounded(20, 1, get)
-        if workload == "walk":
-            walked, page = 0, 1
-            started = time.perf_counter()
-            while True:
-                async with session.get(
-                    f"{url}/companies/bench-{size}/data/customers",
-                    params={"page": str(page), "pageSize": str(PAGE_SIZE)},
-                    headers=headers,
-                ) as response:
-                    body = json.loads(await response.read())
-                for _ in body["results"]:
-                    walked += 1
-                if "next" not in body["_links"]:
-                    return _report(walked, started)
-                page += 1
+        if workload in ("walk", "hold") or workload.startswith("stall-"):
+
+            async def walk(keep: list[object] | None) -> int:
+                walked, page = 0, 1
+                while True:
+                    async with session.get(
+                        f"{url}/companies/bench-{size}/data/customers",
+                        params={"page": str(page), "pageSize": str(_page_size(workload))},
+                        headers=headers,
+                    ) as response:
+                        body = json.loads(await response.read())
+                    for customer in body["results"]:
+                        walked += 1
+                        if keep is not None:
+                            keep.append(customer)
+                    if "next" not in body["_links"]:
+                        return walked
+                    page += 1
+
+            return await _walked(workload, walk)
         return await _timed(workload, size, get, create)
 
 
@@ -144,7 +190,73 @@ async def official(url: str, workload: str, size: int) -> int:
     return await _timed(workload, size, get, create)
 
 
+# -- contender: a client generated by openapi-python-client from our document ---------------
+
+
+async def openapi_python_client(url: str, workload: str, size: int) -> int:
+    # run.py generates the client into a temporary folder and names it here.
+    sys.path.insert(0, os.environ["BENCH_OPC_PATH"])
+    from codat_opc import Client  # type: ignore[import-not-found]
+    from codat_opc.api.customers import (  # type: ignore[import-not-found]
+        create_customer,
+        get_customer,
+        list_customers,
+    )
+    from codat_opc.models import Customer  # type: ignore[import-not-found]
+
+    async with Client(base_url=url, headers={"Authorization": AUTH}) as client:
+
+        async def get() -> object:
+            return await get_customer.asyncio("bench-1", "c-1", client=client)
+
+        async def create() -> object:
+            return await create_customer.asyncio(
+                "bench-1", "k-1", client=client, body=Customer.from_dict(NEW_CUSTOMER)
+            )
+
+        await _bounded(20, 1, get)
+        if workload == "walk":
+            walked, page = 0, 1
+            started = time.perf_counter()
+            while True:
+                result = await list_customers.asyncio(
+                    f"bench-{size}", client=client, page=page, page_size=PAGE_SIZE
+                )
+                for _ in result.results:
+                    walked += 1
+                if page * PAGE_SIZE >= result.total_results:
+                    return _report(walked, started)
+                page += 1
+        return await _timed(workload, size, get, create)
+
+
 # -- shared ------------------------------------------------------------------------------
+
+
+async def _walked(workload: str, walk: Callable[[list[object] | None], Awaitable[int]]) -> int:
+    """Time a walk; or its worst event-loop stall (``stall-N``); or what it keeps (``hold``)."""
+    if workload == "hold":
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        kept: list[object] = []
+        walked = await walk(kept)
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+        print(json.dumps({"operations": walked, "bytes_per_item": held / walked}))
+        return walked
+    started = time.perf_counter()
+    if workload.startswith("stall-"):
+        async with Heartbeat() as heartbeat:
+            walked = await walk(None)
+        seconds = time.perf_counter() - started
+        print(
+            json.dumps(
+                {"operations": walked, "seconds": seconds, "stall_ms": heartbeat.worst * 1000}
+            )
+        )
+        return walked
+    return _report(await walk(None), started)
 
 
 async def _timed(
@@ -171,24 +283,47 @@ def _report(operations: int, started: float) -> int:
 
 
 async def converter_only(url: str, workload: str, size: int) -> int:
-    """Structure ``size`` realistic customers from decoded JSON: the converter's cost alone."""
-    from codat_sync_expenses import _converter
-    from codat_sync_expenses.models import Customer
+    """Body to objects for a page of ``size`` customers, in microseconds per customer, per path."""
+    from codat_sync_expenses import _converter, _decode, _fast_dicts, _fast_mirror
+    from codat_sync_expenses.models import Customers
     from codat_sync_expenses.testing._seed import generated_customer
 
-    decoded = [generated_customer(7, i) for i in range(size)]
-    _converter.structure(decoded[0], Customer)
-    started = time.perf_counter()
-    for customer in decoded:
-        _converter.structure(customer, Customer)
-    return _report(size, started)
+    page = {
+        "results": [generated_customer(7, i) for i in range(size)],
+        "pageNumber": 1,
+        "pageSize": size,
+        "totalResults": size,
+        "_links": {"self": {"href": "/"}, "current": {"href": "/"}},
+    }
+    body = json.dumps(page).encode()
+    paths: dict[str, Callable[[], object]] = {
+        "json.loads (dicts only)": lambda: json.loads(body),
+        "cattrs converter (the reference)": lambda: _converter.loads(body, Customers),
+        "dict builders, json": lambda: _fast_dicts.BUILDERS[Customers](json.loads(body)),
+        "dict builders, orjson": lambda: _fast_dicts.BUILDERS[Customers](
+            _converter.decode_json(body)
+        ),
+        "msgspec mirror": lambda: _fast_mirror.DECODERS[Customers](body),
+        "what the SDK runs": lambda: _decode.loads(body, Customers),
+    }
+    timings = {}
+    for name, decode in paths.items():
+        runs = []
+        for _ in range(15):
+            started = time.perf_counter()
+            decode()
+            runs.append(time.perf_counter() - started)
+        timings[name] = round(sorted(runs)[len(runs) // 2] / size * 1e6, 2)
+    print(json.dumps({"operations": size, "us_per_customer": timings}))
+    return size
 
 
 CONTENDERS: dict[str, Callable[[str, str, int], Coroutine[Any, Any, int]]] = {
-    "sdk-orjson": sdk,
-    "sdk-json": sdk,
+    "sdk": sdk,
+    "sdk-no-extras": sdk,
     "raw-aiohttp": raw,
     "official": official,
+    "openapi-python-client": openapi_python_client,
     "converter": converter_only,
 }
 
@@ -197,14 +332,14 @@ def main() -> None:
     """Parse the arguments and run the one measurement."""
     parser = argparse.ArgumentParser()
     parser.add_argument("contender", choices=sorted(CONTENDERS))
-    parser.add_argument(
-        "workload", choices=["get", "get-concurrent", "walk", "create-concurrent", "structure"]
-    )
+    parser.add_argument("workload")
     parser.add_argument("size", type=int)
     parser.add_argument("url")
     args = parser.parse_args()
-    if args.contender == "sdk-json":
-        sys.modules["orjson"] = None  # type: ignore[assignment]  # the stdlib json path
+    if args.contender == "sdk-no-extras":
+        # The stdlib json path with the generated dict builders.
+        sys.modules["orjson"] = None  # type: ignore[assignment]
+        sys.modules["msgspec"] = None  # type: ignore[assignment]
     asyncio.run(CONTENDERS[args.contender](args.url, args.workload, args.size))
 
 
