@@ -13,16 +13,13 @@ between them, so that other tasks never wait long behind one page.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any, TypeVar, cast
 
-from . import _converter, _fast_dicts
-
-try:
-    from . import _fast_mirror
-except ImportError:  # pragma: no cover - exercised by the no-extras test session
-    _fast_mirror = None  # type: ignore[assignment]
+from . import _converter
 
 __all__ = ["loads", "loads_async"]
 
@@ -37,8 +34,21 @@ SLICE_SECONDS = 0.005
 CLOCK_EVERY = 32
 
 
+@functools.cache
+def _builders() -> tuple[ModuleType | None, ModuleType]:
+    """The generated modules, imported on first use: ``import codat_sync_expenses`` stays quick."""
+    from . import _fast_dicts
+
+    try:
+        from . import _fast_mirror
+    except ImportError:  # pragma: no cover - exercised by the no-extras test session
+        return None, _fast_dicts
+    return _fast_mirror, _fast_dicts
+
+
 def loads(body: bytes, cls: type[T]) -> T:
     """Decode a JSON body into ``cls``: what ``_converter.loads`` gives, only faster."""
+    _fast_mirror, _fast_dicts = _builders()
     if _fast_mirror is not None:
         decode = _fast_mirror.DECODERS.get(cls)
         if decode is not None:
@@ -60,6 +70,7 @@ async def loads_async(body: bytes, cls: type[T]) -> T:
     """Like ``loads``, but a big page is built in slices that yield to the event loop."""
     if len(body) < SLICE_FROM_BYTES:
         return loads(body, cls)
+    _fast_mirror, _fast_dicts = _builders()
     if _fast_mirror is not None and cls in _fast_mirror.SLICED:
         try:
             return cast(T, await build_in_slices(body, _fast_mirror.SLICED[cls]))

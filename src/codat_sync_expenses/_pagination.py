@@ -117,6 +117,9 @@ class AsyncPaginator(Generic[T]):
         async for page in self.pages():
             for item in page.items:
                 yield item
+            # Let go of the page before the next one is built: a walk then holds one
+            # page of objects, not two, and the garbage collector's passes stay short.
+            del page
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Every page from the first, fetched lazily (or one ahead with ``prefetch``).
@@ -137,7 +140,9 @@ class AsyncPaginator(Generic[T]):
             if ahead is not None:
                 page = await ahead
             elif page.has_next_page():
-                page = await page.next_page()
+                number = page.page_number + 1
+                del page  # as in _items: not alive while the next page is built
+                page = await self._fetch(number)
             else:
                 return
 
