@@ -203,6 +203,7 @@ def demo(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """This SDK against raw aiohttp, the official SDK and an openapi-python-client client,
     then what a concurrency slot shared through Redis adds to a call (needs redis-server)."""
-    session.install(f".[{EXTRAS}]", "codat-sync-for-expenses==9.0.0", "openapi-python-client==0.29.1")
+    peers = ["codat-sync-for-expenses==9.0.0", "openapi-python-client==0.29.1"]
+    session.install(f".[{EXTRAS}]", *peers)
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.run("python", "benchmarks/limiter.py", *session.posargs)
