@@ -2,10 +2,11 @@
 
 ``CodatSyncExpenses`` is the client; ``models`` holds the generated attrs
 classes; ``errors`` the typed errors; ``limits`` the per-company concurrency
-limit; ``testing`` a fake Codat server.
+limit; ``serialization`` models to Codat-shaped JSON and back; ``testing`` a fake
+Codat server.
 """
 
-from . import errors, limits, models
+from . import errors, limits, models, serialization
 from ._client import CodatSyncExpenses
 from ._pagination import AsyncPaginator, Page
 from ._version import __version__
@@ -18,4 +19,5 @@ __all__ = [
     "errors",
     "limits",
     "models",
+    "serialization",
 ]
