@@ -13,7 +13,8 @@ from aiohttp import web
 
 from codat_sync_expenses import CodatSyncExpenses, errors
 from codat_sync_expenses.limits import CompanyLimiter, LocalCompanyLimiter
-from codat_sync_expenses.testing import VirtualClock
+from codat_sync_expenses.models import Customer
+from codat_sync_expenses.testing import CompanyTraffic, FakeCodatServer, Fault, VirtualClock
 
 from .conftest import API_KEY, serve
 
@@ -149,6 +150,45 @@ async def test_fifty_concurrent_calls_for_one_company_send_ten_at_a_time() -> No
     ):
         await _fan_out(codat, "company-a", 50)
     assert (server.peak, server.served) == (10, 50)
+
+
+async def _fan_out_to_the_fake(
+    company_limit: int | None,
+) -> tuple[list[Customer | BaseException], CompanyTraffic]:
+    # Answers take 50 ms, so calls overlap at the fake as they would at Codat; without
+    # the client's limit only the first 10 are answered (slowly), the rest get 429.
+    async with FakeCodatServer(max_in_flight_per_company=10) as fake:
+        company_id = fake.add_company()
+        fake.add_customers(company_id, 1)
+        customer_id = fake.customers(company_id)[0]["id"]
+        fake.inject("get-customer", Fault.delay(0.05), times=10 if company_limit is None else 50)
+        async with CodatSyncExpenses(
+            api_key=API_KEY, base_url=fake.url, company_limit=company_limit, max_retries=0
+        ) as codat:
+            results = await asyncio.gather(
+                *(
+                    codat.customers.get_async(company_id=company_id, customer_id=customer_id)
+                    for _ in range(50)
+                ),
+                return_exceptions=True,
+            )
+    return results, fake.traffic(company_id)
+
+
+async def test_fifty_calls_for_a_company_reach_a_limiting_fake_ten_at_a_time_and_all_succeed() -> (
+    None
+):
+    results, traffic = await _fan_out_to_the_fake(company_limit=10)
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    assert traffic == CompanyTraffic(peak_in_flight=10, rejected=0)
+
+
+async def test_without_the_limit_the_fake_answers_429_as_codat_would() -> None:
+    results, traffic = await _fan_out_to_the_fake(company_limit=None)
+    rejected = [r for r in results if isinstance(r, errors.TooManyRequestsError)]
+    assert len(rejected) == traffic.rejected > 0
+    assert traffic.peak_in_flight == 10
+    assert rejected[0].retry_after == 1
 
 
 async def test_the_limit_is_per_company() -> None:

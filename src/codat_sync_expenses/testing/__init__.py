@@ -12,10 +12,12 @@ Faults (``Fault``) and push outcomes (``PushOutcome``) shape its answers;
 
 from ._clock import VirtualClock, virtual_time
 from ._faults import Fault, UnusedFaultsError
-from ._harness import FakeCodatServer, Operation, RecordedRequest
+from ._harness import CompanyTraffic, FakeCodatServer, Operation, RecordedRequest
 from ._push import PushOutcome
+from ._thread import serve_in_thread
 
 __all__ = [
+    "CompanyTraffic",
     "FakeCodatServer",
     "Fault",
     "Operation",
@@ -23,5 +25,6 @@ __all__ = [
     "RecordedRequest",
     "UnusedFaultsError",
     "VirtualClock",
+    "serve_in_thread",
     "virtual_time",
 ]

@@ -42,6 +42,16 @@ PENDING_THEN_SUCCESS = PushOutcome.success(after_polls=1)
 
 
 @attrs.frozen
+class CompanyTraffic:
+    """What the fake saw of one company's concurrency."""
+
+    peak_in_flight: int
+    """The most requests for the company it was answering at once."""
+    rejected: int
+    """Requests it answered 429 because ``max_in_flight_per_company`` were in flight."""
+
+
+@attrs.frozen
 class RecordedRequest:
     """A request as the fake received it; the Authorization value is not kept."""
 
@@ -65,6 +75,10 @@ class FakeCodatServer:
     Every create or update answers with a push operation settled by
     ``push_outcome``: by default Pending, then Success on the first poll of
     get-push-operation; ``PushOutcome.success()`` settles it at once.
+
+    With ``max_in_flight_per_company`` it enforces Codat's concurrency limit:
+    a request for a company that already has that many in flight gets 429
+    with ``Retry-After: 1``, unprocessed; ``traffic(company_id)`` tells.
     """
 
     def __init__(
@@ -73,9 +87,15 @@ class FakeCodatServer:
         api_key: str | None = None,
         port: int = 0,
         push_outcome: PushOutcome = PENDING_THEN_SUCCESS,
+        max_in_flight_per_company: int | None = None,
     ) -> None:
         self._api_key = api_key
         self._port = port
+        self._max_in_flight = max_in_flight_per_company
+        self._in_flight: dict[str, int] = defaultdict(int)
+        self._peak: dict[str, int] = defaultdict(int)
+        self._rejected: dict[str, int] = defaultdict(int)
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._world = World(push_outcome)
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._stopping = asyncio.Event()
@@ -102,6 +122,7 @@ class FakeCodatServer:
 
     async def start(self) -> None:
         """Start listening on 127.0.0.1; sets ``url``."""
+        self._loop = asyncio.get_running_loop()
         app = web.Application(client_max_size=10 * 1024 * 1024, middlewares=[_codat_errors])
         routes = _customers.routes(self._world) + _push.routes(self._world)
         for method, path, operation, handler in routes:
@@ -180,8 +201,21 @@ class FakeCodatServer:
         """Apply ``fault`` to the next ``times`` calls of ``operation``."""
         self._faults[operation].extend([fault] * times)
 
+    def traffic(self, company_id: str) -> CompanyTraffic:
+        """The peak of concurrent requests for a company, and how many got 429 for it."""
+        return CompanyTraffic(
+            peak_in_flight=self._peak.get(company_id, 0), rejected=self._rejected.get(company_id, 0)
+        )
+
     async def wait_for_requests(self, count: int) -> None:
-        """Wait until ``count`` requests in all have arrived (wrap it in a timeout)."""
+        """Wait until ``count`` requests in all have arrived (wrap it in a timeout).
+
+        It may be awaited from any loop, also when the fake runs on a thread of its own.
+        """
+        if self._loop is not None and self._loop is not asyncio.get_running_loop():
+            waiting = asyncio.run_coroutine_threadsafe(self.wait_for_requests(count), self._loop)
+            await asyncio.wrap_future(waiting)
+            return
         while len(self.requests) < count:
             self._arrived.clear()
             await self._arrived.wait()
@@ -195,6 +229,23 @@ class FakeCodatServer:
     def _endpoint(self, operation: Operation, handler: Handler) -> Endpoint:
         async def endpoint(request: web.Request) -> web.StreamResponse:
             await self._record(operation, request)
+            company_id = request.match_info.get("companyId", "")
+            if (
+                self._max_in_flight is not None
+                and self._in_flight[company_id] >= self._max_in_flight
+            ):
+                self._rejected[company_id] += 1
+                response = error(429, "Too many concurrent requests for this company")
+                response.headers["Retry-After"] = "1"
+                return response
+            self._in_flight[company_id] += 1
+            self._peak[company_id] = max(self._peak[company_id], self._in_flight[company_id])
+            try:
+                return await answer(request)
+            finally:
+                self._in_flight[company_id] -= 1
+
+        async def answer(request: web.Request) -> web.StreamResponse:
             fault = self._faults[operation].popleft() if self._faults[operation] else None
             if fault is not None and fault.kind == "delay":
                 await asyncio.sleep(fault.seconds)
