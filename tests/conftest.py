@@ -13,6 +13,8 @@ from aiohttp import web
 from codat_sync_expenses import CodatSyncExpenses
 from codat_sync_expenses.testing import FakeCodatServer, PushOutcome, VirtualClock, virtual_time
 
+pytest_plugins = ["pytester"]
+
 API_KEY = "test-key-9f1c2e7a-DO-NOT-LEAK"
 
 
