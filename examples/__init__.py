@@ -1,0 +1,1 @@
+"""Runnable examples of the SDK; each has tests under tests/."""
