@@ -19,7 +19,7 @@ from typing import Any, Literal
 import attrs
 from aiohttp import web
 
-from . import _customers, _push
+from . import _control, _customers, _push
 from ._faults import Fault, UnusedFaultsError
 from ._push import PushOutcome
 from ._responses import CodatHTTPError, error
@@ -127,6 +127,7 @@ class FakeCodatServer:
         routes = _customers.routes(self._world) + _push.routes(self._world)
         for method, path, operation, handler in routes:
             app.router.add_route(method, path, self._endpoint(operation, handler))
+        _control.add_routes(app, self)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self._port)
@@ -152,13 +153,13 @@ class FakeCodatServer:
 
     # -- seeding ---------------------------------------------------------------
 
-    def add_company(self) -> str:
-        """Create an empty company; returns its id (the same on every run)."""
-        return self._world.add_company().id
+    def add_company(self, company_id: str | None = None) -> str:
+        """Create an empty company; returns its id (by default the same on every run)."""
+        return self._world.add_company(company_id).id
 
-    def add_connection(self, company_id: str) -> str:
+    def add_connection(self, company_id: str, connection_id: str | None = None) -> str:
         """Create a connection (to accounting software) for a company; returns its id."""
-        return self._world.companies[company_id].add_connection()
+        return self._world.companies[company_id].add_connection(connection_id)
 
     def add_customers(
         self, company_id: str, customers: int | list[dict[str, Any]]

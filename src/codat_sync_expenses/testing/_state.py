@@ -25,9 +25,12 @@ class Company:
         self.customers = CustomerStore(_seed.company_seed(company_id))
         self.pushes = PushStore()
 
-    def add_connection(self) -> str:
-        """Create a connection with a stable id; returns it."""
-        connection_id = str(uuid.uuid5(_NAMESPACE, f"{self.id}/connection/{len(self.connections)}"))
+    def add_connection(self, connection_id: str | None = None) -> str:
+        """Create a connection (with a stable id unless one is given); returns its id."""
+        if connection_id is None:
+            connection_id = str(
+                uuid.uuid5(_NAMESPACE, f"{self.id}/connection/{len(self.connections)}")
+            )
         self.connections.append(connection_id)
         return connection_id
 
@@ -44,9 +47,12 @@ class World:
         """The outcome for a new push: the next one queued, else the default."""
         return self.next_push_outcomes.popleft() if self.next_push_outcomes else self.push_outcome
 
-    def add_company(self) -> Company:
-        """Create an empty company whose id depends only on how many came before it."""
-        company = Company(str(uuid.uuid5(_NAMESPACE, f"company/{len(self.companies)}")))
+    def add_company(self, company_id: str | None = None) -> Company:
+        """Create an empty company; unless given, its id depends only on how many came
+        before it."""
+        if company_id is None:
+            company_id = str(uuid.uuid5(_NAMESPACE, f"company/{len(self.companies)}"))
+        company = Company(company_id)
         self.companies[company.id] = company
         return company
 

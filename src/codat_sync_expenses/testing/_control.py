@@ -1,0 +1,140 @@
+"""The fake's control API under ``/_fake/``: seed, inject faults and read what it received.
+
+It lets a test in another process or language drive a standalone fake
+(``python -m codat_sync_expenses.testing``), e.g. in an app's compose stack:
+
+- ``POST /_fake/companies`` ``{"companyId"?, "connectionId"?, "customers"?: n}`` makes a company
+  with one connection and ``n`` generated customers; answers 201
+  ``{"companyId": ..., "connectionId": ...}``.
+- ``POST /_fake/faults`` ``{"operation": "get-customer", "kind": "status", "status": 503,
+  "retryAfter": 1, "times": 2}`` applies a fault to the operation's next calls; ``kind`` is
+  ``status``, ``hang``, ``reset``, ``cut`` or ``delay`` (with ``"seconds"``). Answers 201.
+- ``GET /_fake/requests?operation=get-customer`` lists the requests received, oldest first,
+  without their Authorization header; without ``operation``, every one.
+
+Malformed control requests get 400 with ``{"error": ...}``. Control requests are not recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from . import _harness
+from ._faults import Fault
+
+if TYPE_CHECKING:
+    from ._harness import FakeCodatServer, Operation
+
+PREFIX = "/_fake"
+
+
+class _ControlRequestError(Exception):
+    """A malformed control request: answered 400 with its message."""
+
+
+def add_routes(app: web.Application, fake: FakeCodatServer) -> None:
+    """Serve the control API for ``fake`` on ``app``."""
+
+    async def add_company(request: web.Request) -> web.Response:
+        body = await _body(request)
+        company_id = fake.add_company(_text(body, "companyId"))
+        connection_id = fake.add_connection(company_id, _text(body, "connectionId"))
+        customers = body.get("customers", 0)
+        if not isinstance(customers, int) or isinstance(customers, bool) or customers < 0:
+            raise _ControlRequestError("customers must be a whole number of at least 0")
+        fake.add_customers(company_id, customers)
+        return web.json_response(
+            {"companyId": company_id, "connectionId": connection_id}, status=201
+        )
+
+    async def inject(request: web.Request) -> web.Response:
+        body = await _body(request)
+        operation = _operation(body.get("operation"))
+        times = body.get("times", 1)
+        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+            raise _ControlRequestError("times must be a whole number of at least 1")
+        fake.inject(operation, _fault(body), times=times)
+        return web.json_response({"operation": operation, "times": times}, status=201)
+
+    async def requests(request: web.Request) -> web.Response:
+        operation = request.query.get("operation")
+        received = fake.requests if operation is None else fake.requests_for(_operation(operation))
+        return web.json_response(
+            {
+                "requests": [
+                    {
+                        "operation": r.operation,
+                        "method": r.method,
+                        "path": r.raw_path,
+                        "query": dict(r.query),
+                        "headers": dict(r.headers),
+                        "body": r.body if not isinstance(r.body, bytes) else r.body.decode(),
+                    }
+                    for r in received
+                ]
+            }
+        )
+
+    app.router.add_post(PREFIX + "/companies", _answering_400(add_company))
+    app.router.add_post(PREFIX + "/faults", _answering_400(inject))
+    app.router.add_get(PREFIX + "/requests", _answering_400(requests))
+
+
+def _answering_400(
+    handler: typing.Callable[[web.Request], typing.Awaitable[web.Response]],
+) -> typing.Callable[[web.Request], typing.Awaitable[web.Response]]:
+    async def handle(request: web.Request) -> web.Response:
+        try:
+            return await handler(request)
+        except _ControlRequestError as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+
+    return handle
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    raw = await request.read()
+    try:
+        body = json.loads(raw) if raw else {}
+    except ValueError:
+        raise _ControlRequestError("the body must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise _ControlRequestError("the body must be a JSON object")
+    return body
+
+
+def _text(body: dict[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise _ControlRequestError(f"{name} must be a non-empty string")
+    return value
+
+
+def _operation(value: object) -> Operation:
+    known = typing.get_args(_harness.Operation)
+    if value not in known:
+        raise _ControlRequestError(f"operation must be one of {', '.join(known)}; got {value!r}")
+    return typing.cast("Operation", value)
+
+
+def _fault(body: dict[str, Any]) -> Fault:
+    kind = body.get("kind", "status")
+    if kind == "status":
+        status = body.get("status")
+        if not isinstance(status, int) or not 400 <= status <= 599:
+            raise _ControlRequestError("a status fault needs status, from 400 to 599")
+        retry_after = body.get("retryAfter")
+        return Fault.status(status, retry_after=None if retry_after is None else str(retry_after))
+    if kind == "delay":
+        seconds = body.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            raise _ControlRequestError("a delay fault needs seconds, at least 0")
+        return Fault.delay(float(seconds))
+    simple = {"hang": Fault.hang, "reset": Fault.reset, "cut": Fault.cut}
+    if kind not in simple:
+        raise _ControlRequestError("kind must be status, hang, reset, cut or delay")
+    return simple[kind]()
