@@ -62,6 +62,13 @@ async def serve(handler: Handler) -> AsyncIterator[str]:
     """A purpose-built server on 127.0.0.1 answering every path with ``handler``."""
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handler)
+    async with serve_app(app) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def serve_app(app: web.Application) -> AsyncIterator[str]:
+    """An aiohttp.web app on 127.0.0.1 (its startup and cleanup run); yields its base URL."""
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
