@@ -15,7 +15,9 @@ README = Path(__file__).parent.parent / "README.md"
 PUBLIC_MODULES = [
     "codat_sync_expenses",
     "codat_sync_expenses.errors",
+    "codat_sync_expenses.limits",
     "codat_sync_expenses.redis_limits",
+    "codat_sync_expenses.serialization",
     "codat_sync_expenses.testing",
 ]
 
