@@ -65,7 +65,7 @@ class LocalCompanyLimiter:
         company = self._companies.get(company_id)
         return 0 if company is None else company.in_flight
 
-    def slot(self, company_id: str, *, timeout: float | None) -> _Slot:
+    def slot(self, company_id: str, *, timeout: float | None) -> AbstractAsyncContextManager[None]:
         """Hold one of the company's slots for one HTTP attempt (see ``CompanyLimiter``)."""
         return _Slot(self, company_id, timeout)
 
