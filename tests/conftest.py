@@ -6,24 +6,19 @@ import contextlib
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
-import attrs
 import pytest
 from aiohttp import web
 
 from codat_sync_expenses import CodatSyncExpenses
 from codat_sync_expenses.testing import FakeCodatServer, PushOutcome, VirtualClock, virtual_time
+from codat_sync_expenses.testing.pytest_plugin import CodatCompany, seed_company
 
 pytest_plugins = ["pytester"]
 
 API_KEY = "test-key-9f1c2e7a-DO-NOT-LEAK"
 
-
-@attrs.frozen
-class Company:
-    """A company on the fake server with a connection and seeded customers."""
-
-    id: str
-    connection_id: str
+# The plugin's company: an id and a connection id.
+Company = CodatCompany
 
 
 @pytest.fixture
@@ -35,10 +30,7 @@ async def fake() -> AsyncIterator[FakeCodatServer]:
 
 @pytest.fixture
 def company(fake: FakeCodatServer) -> Company:
-    company_id = fake.add_company()
-    connection_id = fake.add_connection(company_id)
-    fake.add_customers(company_id, 25)
-    return Company(id=company_id, connection_id=connection_id)
+    return seed_company(fake)
 
 
 @pytest.fixture

@@ -38,13 +38,18 @@ def codat_fake() -> Iterator[FakeCodatServer]:
         yield fake
 
 
+def seed_company(fake: FakeCodatServer, customers: int = 25) -> CodatCompany:
+    """Add a company to ``fake`` with one connection and ``customers`` generated customers."""
+    company_id = fake.add_company()
+    connection_id = fake.add_connection(company_id)
+    fake.add_customers(company_id, customers)
+    return CodatCompany(id=company_id, connection_id=connection_id)
+
+
 @pytest.fixture
 def codat_company(codat_fake: FakeCodatServer) -> CodatCompany:
     """A company on ``codat_fake`` with a connection and 25 generated customers."""
-    company_id = codat_fake.add_company()
-    connection_id = codat_fake.add_connection(company_id)
-    codat_fake.add_customers(company_id, 25)
-    return CodatCompany(id=company_id, connection_id=connection_id)
+    return seed_company(codat_fake)
 
 
 @pytest.fixture
