@@ -223,7 +223,9 @@ async def test_max_connections_caps_the_clients_own_pool() -> None:
     assert (server.peak, server.served) == (3, 12)
 
 
-async def test_a_call_that_waits_too_long_for_a_slot_is_never_sent() -> None:
+async def test_a_call_that_waits_too_long_for_a_slot_is_never_sent_nor_retried(
+    clock: VirtualClock,
+) -> None:
     server = _Counter(open_at=2)  # holds the first call until the test lets it go
     async with (
         serve(server.handle) as url,
@@ -242,6 +244,7 @@ async def test_a_call_that_waits_too_long_for_a_slot_is_never_sent() -> None:
     )
     assert (caught.value.method, caught.value.request_sent) == ("GET", False)
     assert server.served == 1
+    assert clock.sleeps == []  # no retry: the wait already took the whole timeout
 
 
 class _Recording:

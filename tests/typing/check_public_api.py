@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing_extensions import assert_type
 
-from codat_sync_expenses import AsyncPaginator, CodatSyncExpenses, Page, errors
+from codat_sync_expenses import AsyncPaginator, CodatSyncExpenses, Page, errors, serialization
+from codat_sync_expenses.limits import CompanyLimiter, LocalCompanyLimiter
 from codat_sync_expenses.models import (
     CreateCustomerResponse,
     Customer,
@@ -76,3 +77,12 @@ def push_errors(
 ) -> None:
     assert_type(failed.push_operation, PushOperation)
     assert_type(waited.push_operation, PushOperation)
+
+
+def json_and_limits(customer: Customer, body: bytes) -> None:
+    assert_type(serialization.from_json(body, Customer), Customer)
+    assert_type(serialization.from_dict(serialization.to_dict(customer), Customer), Customer)
+    assert_type(serialization.to_json(customer), bytes)
+    limiter: CompanyLimiter = LocalCompanyLimiter(max_in_flight=5)
+    CodatSyncExpenses(company_limit=limiter, max_connections=20)
+    CodatSyncExpenses(company_limit=None)
