@@ -5,7 +5,7 @@ SPEC is a path or an http(s) URL of Codat's Sync for Expenses spec. This:
 1. applies each fact difference (``spec_facts``) to ``openapi/customers.yaml``
    through ruamel.yaml, so our comments, layout and descriptions stay as they
    are. A new field, schema or parameter gets the placeholder description
-   ``PLACEHOLDER``, which ``tests/test_openapi_document.py`` rejects until someone
+   ``PLACEHOLDER``, which ``tests/tools/test_openapi_document.py`` rejects until someone
    writes one; nothing of Codat's prose is copied. What is removed is kept in
    the lock file with our words, and comes back with them if Codat restores it;
 2. records the spec's content hash in ``openapi/codat-spec.lock.json`` (Codat's

@@ -18,7 +18,7 @@ from aiohttp import web
 from codegen import spec_diff
 from codegen.spec_facts import Document, differences, load, report, shape
 
-from .conftest import serve
+from ..conftest import serve
 
 
 def _spec() -> dict[str, Any]:

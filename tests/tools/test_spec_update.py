@@ -20,7 +20,7 @@ from codegen import api_diff
 from codegen.spec_facts import Document, Spec, differences, load, report
 from codegen.spec_update import PLACEHOLDER, add_to_changelog, apply, bump
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = ROOT / "openapi" / "customers.yaml"
 REFERENCE = ROOT.parent / "shared" / "reference"
 OLDER = REFERENCE / "codat-sync-for-expenses.2023-09-22.openapi.yaml"

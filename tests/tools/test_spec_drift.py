@@ -29,9 +29,9 @@ from codegen.spec_facts import Document, load
 from codat_sync_expenses import CodatSyncExpenses, errors, models
 from codat_sync_expenses.testing import FakeCodatServer, _customers
 
-from .conftest import API_KEY
+from ..conftest import API_KEY
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = Document(yaml.safe_load((ROOT / "openapi" / "customers.yaml").read_text()))
 OPERATIONS = DOCUMENT.operations()
 EXAMPLES = json.loads((ROOT / "tests" / "fixtures" / "codat_examples.json").read_text())

@@ -22,7 +22,7 @@ import yaml
 
 from codat_sync_expenses import models
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GENERATED = Path("src/codat_sync_expenses/models.py")
 
 

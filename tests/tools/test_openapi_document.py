@@ -16,7 +16,7 @@ import pytest
 import yaml
 from codegen.spec_facts import Spec, differences, load
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OURS = ROOT / "openapi" / "customers.yaml"
 LOCK = ROOT / "openapi" / "codat-spec.lock.json"
 REFERENCE = ROOT.parent / "shared" / "reference"
