@@ -46,8 +46,9 @@ HEADER = """\
 """
 
 
-def _load_models() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("_models_for_codegen", MODELS)
+def import_file(path: Path, name: str) -> types.ModuleType:
+    """Import the module at ``path`` under ``name`` without leaving it in sys.modules."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -463,7 +464,7 @@ def _format(source: str, path: Path) -> str:
 
 def main(*, check: bool) -> int:
     """Write both generated modules, or with ``check`` report the stale ones; 1 if any."""
-    classes = _models(_load_models())
+    classes = _models(import_file(MODELS, "_models_for_codegen"))
     outputs = {
         PACKAGE / "_fast_dicts.py": render_dicts(classes),
         PACKAGE / "_fast_mirror.py": render_mirror(classes),

@@ -8,17 +8,16 @@ temporary folder and runs the pinned datamodel-code-generator there, exactly as
 from __future__ import annotations
 
 import enum
-import importlib.util
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import attrs
 import pytest
 import yaml
+from codegen.fast_decoders import import_file
 
 from codat_sync_expenses import models
 
@@ -46,19 +45,6 @@ def _generate(tmp_path: Path, edit: Any = None) -> Path:
     return tmp_path / GENERATED
 
 
-def _import(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("regenerated_models", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
-
-
 def test_committed_models_are_what_the_spec_generates(tmp_path: Path) -> None:
     regenerated = _generate(tmp_path)
     assert regenerated.read_bytes() == (ROOT / GENERATED).read_bytes(), (
@@ -84,7 +70,7 @@ def test_a_changed_field_changes_the_generated_class(tmp_path: Path) -> None:
         del properties["madeUpField"]
         return yaml.safe_dump(document)
 
-    module = _import(_generate(tmp_path / "second", rename_and_retype))
+    module = import_file(_generate(tmp_path / "second", rename_and_retype), "regenerated_models")
     fields = attrs.fields_dict(module.Customer)
     assert "made_up_field" not in fields
     assert fields["made_up_renamed"].metadata == {"json": "madeUpRenamed"}
@@ -99,7 +85,7 @@ def test_a_required_and_nullable_field_is_optional_with_no_default(tmp_path: Pat
         document["components"]["schemas"]["PhoneNumber"]["required"] = ["number", "type"]
         return yaml.safe_dump(document)
 
-    module = _import(_generate(tmp_path, require_number))
+    module = import_file(_generate(tmp_path, require_number), "regenerated_models")
     number = attrs.fields_dict(module.PhoneNumber)["number"]
     assert str(number.type) == "str | None"
     assert number.default is attrs.NOTHING
