@@ -64,13 +64,21 @@ RETRY_REDIS_AFTER = 1.0
 _T = TypeVar("_T")
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, asyncio.TimeoutError)
 
-# Shared head of every script: parse the arguments, read Redis's clock, drop
-# leases and waits that nobody renewed, and define grant().
-_PRELUDE = """
+# Every script starts by naming its arguments.
+_ARGUMENTS = """
 local holders, queue, waiting = KEYS[1], KEYS[2], KEYS[3]
 local token, limit, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+"""
+
+# Redis's clock, in milliseconds.
+_CLOCK = """
 local clock = redis.call('TIME')
 local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
+"""
+
+# Drop leases and waits that nobody renewed, and define grant(). The fast paths
+# skip it: below the limit with nobody waiting, lapsed leases change no decision.
+_TIDY = """
 redis.call('ZREMRANGEBYSCORE', holders, '-inf', now)
 for _, dead in ipairs(redis.call('ZRANGEBYSCORE', waiting, '-inf', now)) do
   redis.call('ZREM', queue, dead)
@@ -94,7 +102,15 @@ end
 # 0 when the token holds a slot; otherwise it is queued (or its place renewed)
 # and the answer is the milliseconds until the earliest lease could lapse.
 _ACQUIRE = (
-    _PRELUDE
+    _ARGUMENTS
+    + _CLOCK
+    + """
+if redis.call('ZCARD', queue) == 0 and redis.call('ZCARD', holders) < limit then
+  redis.call('ZADD', holders, now + lease, token)
+  return 0
+end
+"""
+    + _TIDY
     + """
 if redis.call('ZSCORE', holders, token) then return 0 end
 if redis.call('ZCARD', queue) == 0 and redis.call('ZCARD', holders) < limit then
@@ -115,9 +131,15 @@ return redis.call('ZRANGE', holders, 0, 0, 'WITHSCORES')[2] - now
 
 # Give the slot or the place in the queue back, and hand free slots on.
 _RELEASE = (
-    _PRELUDE
+    _ARGUMENTS
     + """
-redis.call('ZREM', holders, token)
+if redis.call('ZREM', holders, token) == 1 and redis.call('ZCARD', queue) == 0 then
+  return 0
+end
+"""
+    + _CLOCK
+    + _TIDY
+    + """
 redis.call('ZREM', queue, token)
 redis.call('ZREM', waiting, token)
 grant()
@@ -127,7 +149,9 @@ return 0
 
 # 1 when the lease was extended, 0 when it had already lapsed and was taken back.
 _RENEW = (
-    _PRELUDE
+    _ARGUMENTS
+    + _CLOCK
+    + _TIDY
     + """
 if not redis.call('ZSCORE', holders, token) then return 0 end
 redis.call('ZADD', holders, now + lease, token)
