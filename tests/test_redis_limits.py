@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -21,11 +19,11 @@ import pytest
 from aiohttp import web
 
 from codat_sync_expenses import CodatSyncExpenses, errors
-from codat_sync_expenses.redis_limits import RedisCompanyLimiter
+from codat_sync_expenses.redis_limits import DEFAULT_LEASE, RedisCompanyLimiter
 
+from . import redis_worker
 from .conftest import closed_port, serve
 
-ROOT = Path(__file__).resolve().parent.parent
 LEASE = 1.0  # seconds; short so that the kill test is quick
 
 
@@ -133,41 +131,21 @@ class InFlightServer:
             self.in_flight[company] -= 1
 
 
-async def start_worker(*args: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.redis_worker",
-        *args,
-        cwd=ROOT,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-    )
-
-
-async def read_line(worker: asyncio.subprocess.Process) -> str:
-    assert worker.stdout is not None
-    line = await asyncio.wait_for(worker.stdout.readline(), 30)
-    assert line, f"the worker exited with {await worker.wait()} before answering"
-    return line.decode().strip()
-
-
 async def four_workers_call(server_url: str, redis_url: str, prefix: str) -> Counter[str]:
     """Four processes, each 25 concurrent calls for one company, started together."""
-    common = [
-        *("--redis", redis_url, "--prefix", prefix, "--lease", str(LEASE)),
-        *("--company", "acme", "--url", server_url),
+    # The default lease: this test is about the limit, not about leases.
+    options = {"redis": redis_url, "prefix": prefix, "lease": DEFAULT_LEASE}
+    workers = [
+        redis_worker.start("calls", **options, company="acme", url=server_url) for _ in range(4)
     ]
-    workers = [await start_worker("calls", *common) for _ in range(4)]
     for worker in workers:
-        assert await read_line(worker) == "ready"
+        assert await worker.receive() == "ready"
     for worker in workers:
-        assert worker.stdin is not None
-        worker.stdin.write(b"go\n")
+        worker.send("go")
     outcomes: Counter[str] = Counter()
     for worker in workers:
-        outcomes.update(json.loads(await read_line(worker)))
-        assert await worker.wait() == 0
+        outcomes.update(await worker.receive())
+        assert await worker.exitcode() == 0
     return outcomes
 
 
@@ -211,18 +189,17 @@ async def test_four_workers_each_limiting_itself_overrun_the_company() -> None:
 async def test_a_killed_workers_slots_come_back_within_the_lease(
     redis_url: str, prefix: str
 ) -> None:
-    holder = await start_worker(
-        *("hold", "--redis", redis_url, "--prefix", prefix, "--company", "acme"),
-        *("--slots", "10", "--lease", str(LEASE)),
+    holder = redis_worker.start(
+        "hold", redis=redis_url, prefix=prefix, lease=LEASE, company="acme", slots=10
     )
-    assert await read_line(holder) == "holding"
+    assert await holder.receive() == "holding"
     async with limiter(redis_url, prefix) as shared:
         with pytest.raises(errors.PoolTimeoutError) as raised:
             async with shared.slot("acme", timeout=0.05):
                 pass
         assert raised.value.request_sent is False
-        holder.kill()
-        await holder.wait()
+        holder.process.kill()
+        await holder.exitcode()
         killed = time.monotonic()
         async with AsyncExitStack() as stack:
             for _ in range(10):
