@@ -16,6 +16,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import pytest
+import redis.asyncio as redis
 from aiohttp import web
 
 from codat_sync_expenses import CodatSyncExpenses, errors
@@ -253,13 +254,15 @@ async def test_waiters_from_several_workers_are_served_first_come_first_served(
 
 async def queued(url: str, prefix: str, company: str, *, count: int) -> None:
     """Return once ``count`` tokens wait in the company's queue on the server."""
-    import redis.asyncio as redis
+    await counted(url, f"{prefix}:{{{company}}}:queue", count)
 
+
+async def counted(url: str, key: str, count: int) -> None:
+    """Return once the sorted set ``key`` on the server has ``count`` members."""
     client = redis.Redis.from_url(url)
     try:
-        key = f"{prefix}:{{{company}}}:queue"
-        while await client.zcard(key) < count:
-            pass  # each check is a round trip to the server, which lets the waiters run
+        while await client.zcard(key) != count:
+            pass  # each check is a round trip to the server, which lets the limiters run
     finally:
         await client.aclose()
 
@@ -344,15 +347,72 @@ async def test_a_redis_that_stops_answering_counts_as_unreachable_after_redis_ti
         async with limiter(server.url, "frozen", max_in_flight=1, redis_timeout=0.5) as shared:
             async with shared.slot("acme", timeout=1):
                 pass
+            await counted(server.url, "frozen:{acme}:holders", 0)  # the release is answered
             server.pause(True)
             started = time.monotonic()
             async with shared.slot("acme", timeout=5):
                 waited = time.monotonic() - started
             server.pause(False)
         assert 0.5 <= waited < 1.5
-        assert "Redis is unreachable (TimeoutError)" in caplog.text
+        assert "Redis is unreachable (Redis did not answer within 0.5 s)" in caplog.text
     finally:
         server.stop()
+
+
+async def test_a_release_does_not_wait_for_redis_and_aclose_waits_for_its_answer(
+    tmp_path: Path,
+) -> None:
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        async with limiter(server.url, "release", max_in_flight=1) as shared:
+            async with shared.slot("acme", timeout=1):
+                server.pause(True)  # from here on, no answer comes
+                started = time.monotonic()
+            left_after = time.monotonic() - started
+            server.pause(False)
+        # Redis would have taken redis_timeout (5 s) to count as unreachable.
+        assert left_after < 1
+        assert await holders(server.url, "release", "acme") == 0
+    finally:
+        server.stop()
+
+
+async def test_a_release_reaches_a_redis_that_lost_the_scripts(redis_url: str, prefix: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    try:
+        async with (
+            limiter(redis_url, prefix, max_in_flight=1) as shared,
+            shared.slot("acme", timeout=1),
+        ):
+            await client.script_flush()
+        # The release's EVALSHA failed (NOSCRIPT), the scripts were loaded, it went again.
+        assert await holders(redis_url, prefix, "acme") == 0
+    finally:
+        await client.aclose()
+
+
+async def test_a_release_that_redis_refuses_is_logged_not_raised(
+    redis_url: str, prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = redis.Redis.from_url(redis_url)
+    try:
+        async with limiter(redis_url, prefix) as shared, shared.slot("acme", timeout=1):
+            await client.set(f"{prefix}:{{acme}}:holders", "not a sorted set")
+    finally:
+        await client.aclose()
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "slot's release failed" in warning
+    assert "WRONGTYPE" in warning
+
+
+async def holders(url: str, prefix: str, company: str) -> int:
+    """How many of the company's slots the server counts as held."""
+    client = redis.Redis.from_url(url)
+    try:
+        return int(await client.zcard(f"{prefix}:{{{company}}}:holders"))
+    finally:
+        await client.aclose()
 
 
 async def test_the_limiter_shows_no_password_in_its_repr_or_warnings(

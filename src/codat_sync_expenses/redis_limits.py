@@ -17,6 +17,12 @@ so it is atomic:
   the earliest lease deadline or a third of ``lease``, whichever comes first, so
   nobody polls Redis in a tight loop.
 
+An uncontended slot costs one round trip: the acquire. Below the limit with nobody
+waiting, the scripts skip their tidying, which changes no decision there. The release
+goes out with the next command or before the event loop's turn ends, on a connection
+that pipelines the scripts (``_redis_pipe``); its answer is handled when it comes,
+and ``aclose()`` waits for it.
+
 Times come from Redis's ``TIME``, so the workers' clocks need not agree. While Redis
 cannot be reached, each process falls back to a ``LocalCompanyLimiter`` of the same
 size, with one warning per outage (see the README's "Many workers").
@@ -26,20 +32,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import hashlib
 import itertools
 import logging
-import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Coroutine
-from typing import Any, TypeVar
+from collections.abc import Coroutine
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Any
 
 try:
     import redis.asyncio as redis
     from redis.asyncio.retry import Retry
     from redis.backoff import NoBackoff
-    from redis.commands.core import AsyncScript
     from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import NoScriptError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
@@ -47,6 +56,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 from . import _params as check
+from ._redis_pipe import Pipe, bounded
 from .errors import PoolTimeoutError
 from .limits import CODAT_MAX_IN_FLIGHT, LocalCompanyLimiter
 
@@ -61,7 +71,6 @@ DEFAULT_REDIS_TIMEOUT = 5.0
 RETRY_REDIS_AFTER = 1.0
 """After Redis failed, seconds to use the local limit before trying Redis again."""
 
-_T = TypeVar("_T")
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, asyncio.TimeoutError)
 
 # Every script starts by naming its arguments.
@@ -160,6 +169,25 @@ return 1
 )
 
 
+_Keys = tuple[bytes, bytes, bytes, bytes]
+
+
+@functools.lru_cache(maxsize=4096)
+def _keys(prefix: str, company_id: str) -> _Keys:
+    """The company's keys, encoded once: a company's id comes back on every call."""
+    # One hash tag per company keeps its keys in one Redis Cluster slot.
+    base = f"{prefix}:{{{company_id}}}:".encode()
+    return (base + b"holders", base + b"queue", base + b"waiting", base + b"tickets")
+
+
+class _Script:
+    """A Lua script, run by its SHA1 once Redis has it cached."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source.encode()
+        self.sha = hashlib.sha1(self.source, usedforsecurity=False).hexdigest().encode()
+
+
 class RedisCompanyLimiter:
     """At most ``max_in_flight`` requests in flight per company, shared through Redis.
 
@@ -192,26 +220,30 @@ class RedisCompanyLimiter:
         self.redis_timeout = check.seconds("redis_timeout", redis_timeout)
         self._lease_ms = max(1, round(lease * 1000))
         self._key_prefix = key_prefix
-        # No socket_timeout: redis-py would start a task per command to bound its
-        # send; _run() bounds each command with a timer instead, at far less cost.
+        # No socket_timeout: the pipe bounds every command with one timer, and the
+        # grant listener bounds its own waits.
         self._redis = redis.Redis.from_url(
             url,
             socket_connect_timeout=redis_timeout,
             socket_timeout=None,
-            # One immediate retry replaces a pooled connection that a Redis restart
-            # broke; more would only delay the fallback while Redis is down.
+            # One immediate retry replaces a connection that a Redis restart broke;
+            # more would only delay the fallback while Redis is down.
             retry=Retry(NoBackoff(), 1),
         )
-        self._acquire_script = self._redis.register_script(_ACQUIRE)
-        self._release_script = self._redis.register_script(_RELEASE)
-        self._renew_script = self._redis.register_script(_RENEW)
-        self._worker = uuid.uuid4().hex
+        # The scripts run on a connection of their own, made from the pool's settings;
+        # the pool itself serves the grant listener.
+        self._pipe = Pipe(self._redis.connection_pool, redis_timeout)
+        self._acquire_script = _Script(_ACQUIRE)
+        self._release_script = _Script(_RELEASE)
+        self._renew_script = _Script(_RENEW)
+        self._scripts = (self._acquire_script, self._release_script, self._renew_script)
+        self._worker = uuid.uuid4().hex.encode()
         self._wake_prefix = f"{key_prefix}:wake:"
         # Encoded once: the arguments after the token are the same on every call.
         self._fixed_args = [str(max_in_flight).encode(), str(self._lease_ms).encode()]
         self._fixed_args.append(self._wake_prefix.encode())
         self._tokens = itertools.count()
-        self._grants: dict[str, asyncio.Future[None]] = {}
+        self._grants: dict[bytes, asyncio.Future[None]] = {}
         self._listener: asyncio.Task[None] | None = None
         self._subscribing = asyncio.Lock()
         self._background: set[asyncio.Task[None]] = set()
@@ -225,8 +257,7 @@ class RedisCompanyLimiter:
             f"key_prefix={self._key_prefix!r} lease={self.lease}>"
         )
 
-    @contextlib.asynccontextmanager
-    async def slot(self, company_id: str, *, timeout: float | None) -> AsyncIterator[None]:
+    def slot(self, company_id: str, *, timeout: float | None) -> AbstractAsyncContextManager[None]:
         """Hold one of the company's slots for one HTTP attempt.
 
         Raises ``errors.PoolTimeoutError`` (``request_sent=False``) when ``timeout``
@@ -235,54 +266,39 @@ class RedisCompanyLimiter:
         check.text("company_id", company_id)
         if timeout is not None:
             check.seconds("timeout", timeout, positive=False)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        keys = self._keys(company_id)
-        token = f"{self._worker}:{next(self._tokens)}"
-        shared = self._redis_reachable()
-        if shared:
-            try:
-                await self._acquire(keys, token, company_id, timeout)
-            except _UNREACHABLE as exc:
-                self._note_unreachable(exc)
-                shared = False
-        if not shared:
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            async with self._local.slot(company_id, timeout=left):
-                yield
-            return
-        renewal = _Renewal(self, keys, token)
-        try:
-            yield
-        finally:
-            renewal.cancel()
-            await self._release(keys, token)
+        return _Slot(self, company_id, timeout)
 
     async def aclose(self) -> None:
         """Finish pending releases, stop listening and close the Redis connections.
 
         Slots still held lapse with their leases.
         """
-        # Releases and renewals are single commands bounded by redis_timeout.
+        # Every command is bounded by redis_timeout.
+        await self._pipe.drain()  # the last releases' answers
+        # Renewals, and releases that had to load the scripts again.
         await asyncio.gather(*self._background, return_exceptions=True)
+        await self._pipe.aclose()
         if self._listener is not None:
             self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)
         await self._local.aclose()
         await self._redis.aclose()
 
-    def _keys(self, company_id: str) -> list[str]:
-        # One hash tag per company keeps its keys in one Redis Cluster slot.
-        base = f"{self._key_prefix}:{{{company_id}}}"
-        return [f"{base}:holders", f"{base}:queue", f"{base}:waiting", f"{base}:tickets"]
-
-    async def _run(self, script: AsyncScript, keys: list[str], token: str) -> int:
-        command = script(keys, [token.encode(), *self._fixed_args])
-        answer = int(await _bounded(command, self.redis_timeout))
+    async def _run(self, script: _Script, keys: _Keys, token: bytes) -> int:
+        arguments = (b"4", *keys, token, *self._fixed_args)
+        try:
+            answer = await self._pipe.call(b"EVALSHA", script.sha, *arguments)
+        except NoScriptError:
+            # Redis restarted, or its script cache was flushed: load every script, so
+            # that the releases, which nobody awaits, find theirs.
+            loads = (self._pipe.call(b"SCRIPT", b"LOAD", each.source) for each in self._scripts)
+            await asyncio.gather(*loads)
+            answer = await self._pipe.call(b"EVALSHA", script.sha, *arguments)
         self._note_reachable()
-        return answer
+        return int(answer)
 
     async def _acquire(
-        self, keys: list[str], token: str, company_id: str, timeout: float | None
+        self, keys: _Keys, token: bytes, company_id: str, timeout: float | None
     ) -> None:
         deadline = None if timeout is None else time.monotonic() + timeout
         listening = self._listener is not None and not self._listener.done()
@@ -314,17 +330,32 @@ class RedisCompanyLimiter:
                 wait_ms = await self._run(self._acquire_script, keys, token)
         except BaseException:
             # Leave the queue, or give back a slot granted while we were giving up.
-            self._spawn(self._release(keys, token))
+            self._release(keys, token)
             raise
         finally:
             del self._grants[token]
 
-    async def _release(self, keys: list[str], token: str) -> None:
-        try:
+    def _release(self, keys: _Keys, token: bytes) -> None:
+        # Written with the next command or before this turn of the event loop ends;
+        # the caller need not wait for Redis's answer (aclose() does).
+        script = self._release_script
+        answer = self._pipe.post(b"EVALSHA", script.sha, b"4", *keys, token, *self._fixed_args)
+        answer.add_done_callback(functools.partial(self._released, keys, token))
+
+    def _released(self, keys: _Keys, token: bytes, answer: asyncio.Future[Any]) -> None:
+        exc = None if answer.cancelled() else answer.exception()
+        if isinstance(exc, NoScriptError):
+            self._spawn(self._release_again(keys, token))
+        elif isinstance(exc, _UNREACHABLE):
+            self._note_unreachable(exc)  # the lease runs out by itself
+        elif exc is not None:
+            logger.warning(
+                "a Redis concurrency slot's release failed (%s); it lapses with its lease", exc
+            )
+
+    async def _release_again(self, keys: _Keys, token: bytes) -> None:
+        with contextlib.suppress(*_UNREACHABLE):
             await self._run(self._release_script, keys, token)
-        except _UNREACHABLE as exc:
-            # The lease runs out by itself.
-            self._note_unreachable(exc)
 
     async def _listen(self) -> None:
         async with self._subscribing:
@@ -332,8 +363,8 @@ class RedisCompanyLimiter:
                 return
             pubsub: Any = self._redis.pubsub()  # redis-py leaves PubSub partly untyped
             try:
-                await _bounded(
-                    pubsub.subscribe(self._wake_prefix + self._worker), self.redis_timeout
+                await bounded(
+                    pubsub.subscribe(self._wake_prefix.encode() + self._worker), self.redis_timeout
                 )
             except BaseException:
                 await pubsub.aclose()
@@ -350,7 +381,7 @@ class RedisCompanyLimiter:
                 )
                 if message is None or message["type"] != "message":
                     continue
-                granted = self._grants.get(message["data"].decode())
+                granted = self._grants.get(message["data"])
                 if granted is not None and not granted.done():
                     granted.set_result(None)
         except _UNREACHABLE as exc:
@@ -390,44 +421,74 @@ class RedisCompanyLimiter:
         task.add_done_callback(self._background.discard)
 
 
-async def _bounded(command: Awaitable[_T], timeout: float) -> _T:
-    """Await one Redis command; past ``timeout`` it counts as unreachable."""
-    if sys.version_info >= (3, 11):
-        async with asyncio.timeout(timeout):
-            return await command
-    return await asyncio.wait_for(command, timeout)
+class _Slot:
+    """One attempt's hold on a slot: shared through Redis, or local while Redis is out.
 
+    A slot held through Redis renews its lease every third of the lease until released.
+    """
 
-class _Renewal:
-    """Renews one held slot's lease every third of the lease until cancelled."""
+    __slots__ = ("_company_id", "_keys", "_limiter", "_local", "_timeout", "_timer", "_token")
 
-    def __init__(self, limiter: RedisCompanyLimiter, keys: list[str], token: str) -> None:
+    def __init__(self, limiter: RedisCompanyLimiter, company_id: str, timeout: float | None):
         self._limiter = limiter
-        self._keys = keys
-        self._token = token
-        self._loop = asyncio.get_running_loop()
-        self._cancelled = False
-        self._timer = self._loop.call_later(limiter.lease / 3, self._fire)
+        self._company_id = company_id
+        self._timeout = timeout
+        self._keys = _keys(limiter._key_prefix, company_id)
+        self._token = b"%b:%d" % (limiter._worker, next(limiter._tokens))
+        self._local: AbstractAsyncContextManager[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
 
-    def cancel(self) -> None:
-        self._cancelled = True
+    async def __aenter__(self) -> None:
+        limiter, timeout = self._limiter, self._timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if limiter._redis_reachable():
+            try:
+                await limiter._acquire(self._keys, self._token, self._company_id, timeout)
+            except _UNREACHABLE as exc:
+                limiter._note_unreachable(exc)
+            else:
+                self._renew_later()
+                return
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        self._local = limiter._local.slot(self._company_id, timeout=left)
+        await self._local.__aenter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._local is not None:
+            await self._local.__aexit__(exc_type, exc, traceback)
+            return
+        assert self._timer is not None
         self._timer.cancel()
+        self._timer = None
+        self._limiter._release(self._keys, self._token)
+
+    def _renew_later(self) -> None:
+        self._timer = asyncio.get_running_loop().call_later(self._limiter.lease / 3, self._fire)
 
     def _fire(self) -> None:
         self._limiter._spawn(self._renew())
 
     async def _renew(self) -> None:
         limiter = self._limiter
+        if self._timer is None:
+            return  # released since the timer fired: the release was posted first
         try:
             held = await limiter._run(limiter._renew_script, self._keys, self._token)
         except _UNREACHABLE as exc:
             limiter._note_unreachable(exc)
             held = 1  # keep trying: Redis may be back before the lease lapses
+        if self._timer is None:
+            return  # released while the renewal ran
         if not held:
             logger.warning(
                 "a Redis concurrency slot's lease lapsed while its request ran; "
                 "the company may briefly see more than %d requests in flight",
                 limiter.max_in_flight,
             )
-        elif not self._cancelled:
-            self._timer = self._loop.call_later(limiter.lease / 3, self._fire)
+        else:
+            self._renew_later()
