@@ -1,9 +1,10 @@
 """``nox -s bench`` (part two): what a per-company slot adds to one call.
 
-Sequential calls, so each pays the full acquire and release: a bare slot, and a
-``get_async`` against ``server.py`` through a client whose ``company_limit`` is
-None, the in-process ``LocalCompanyLimiter`` (the default) or a
-``RedisCompanyLimiter`` on a private redis-server on loopback. Contenders
+Sequential calls, so no acquire shares its round trip with another call's (a
+release goes out with the next acquire, as in any sequence of calls): a bare
+slot, and a ``get_async`` against ``server.py`` through a client whose
+``company_limit`` is None, the in-process ``LocalCompanyLimiter`` (the default)
+or a ``RedisCompanyLimiter`` on a private redis-server on loopback. Contenders
 interleave round by round; medians per call, wall-clock and CPU, are reported
 with the load average. Options: ``--rounds N``, ``--calls N``.
 """
