@@ -1,4 +1,8 @@
-"""The pytest plugin in a fresh project of its own: no conftest, each test style, any scope."""
+"""The pytest plugin in a fresh project of its own: no conftest, each test style, any scope.
+
+Each inner run is in-process: it loads the plugin from its entry point like any
+project would, without paying for a new interpreter.
+"""
 
 from __future__ import annotations
 
@@ -48,15 +52,15 @@ async def test_a_module_scoped_fake_serves_each_function_scoped_loop(codat_fake,
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    monkeypatch.setenv("PYTHONPATH", EXAMPLES)
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.syspathinsert(EXAMPLES)
     pytester.makeini("[pytest]\n")  # a project of its own, whatever directory holds it
     return pytester
 
 
 def test_fixtures_work_under_anyio_with_no_conftest(project: pytest.Pytester) -> None:
     project.makepyfile(test_app=ANYIO_TEST)
-    result = project.runpytest_subprocess("-p", "no:asyncio", "-p", "no:cacheprovider")
+    result = project.runpytest_inprocess("-p", "no:asyncio", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
 
 
@@ -64,7 +68,7 @@ def test_a_module_scoped_fake_serves_every_test_loop_under_pytest_asyncio(
     project: pytest.Pytester,
 ) -> None:
     project.makepyfile(test_scopes=SCOPES_TEST)
-    result = project.runpytest_subprocess(
+    result = project.runpytest_inprocess(
         "-p",
         "no:cacheprovider",
         "-o",
@@ -86,6 +90,8 @@ def test_unused_faults_fail_the_test_that_injected_them(project: pytest.Pytester
             codat_fake.inject("get-customer", Fault.status(503))
         """
     )
-    result = project.runpytest_subprocess("-p", "no:cacheprovider")
+    result = project.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function"
+    )
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*UnusedFaultsError*get-customer*"])
