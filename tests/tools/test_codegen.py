@@ -45,18 +45,14 @@ def _generate(tmp_path: Path, edit: Any = None) -> Path:
     return tmp_path / GENERATED
 
 
-def test_committed_models_are_what_the_spec_generates(tmp_path: Path) -> None:
-    regenerated = _generate(tmp_path)
-    assert regenerated.read_bytes() == (ROOT / GENERATED).read_bytes(), (
-        "models.py is stale: run `nox -s codegen` and commit the result"
-    )
+# That the committed models are what the spec generates, byte for byte, is checked
+# by `nox -s codegen_check` itself (`codegen.generate --check`). A clean checkout in
+# another folder (CI's) also proves that the output carries no path and no date.
 
 
-def test_generation_is_byte_for_byte_repeatable(tmp_path: Path) -> None:
-    first = _generate(tmp_path / "one").read_bytes()
-    second = _generate(tmp_path / "two").read_bytes()
-    assert first == second
-    assert b"Do not edit" in first.splitlines()[2]
+def test_the_generated_models_say_they_are_generated() -> None:
+    header = (ROOT / GENERATED).read_text().splitlines()[:3]
+    assert "Do not edit" in header[2], header
 
 
 def test_a_changed_field_changes_the_generated_class(tmp_path: Path) -> None:
