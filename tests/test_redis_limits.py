@@ -406,6 +406,19 @@ async def test_a_release_that_redis_refuses_is_logged_not_raised(
     assert "WRONGTYPE" in warning
 
 
+async def test_a_url_that_sets_a_socket_timeout_is_served_all_the_same(
+    redis_url: str, prefix: str
+) -> None:
+    # The pipe bounds its commands itself and leaves the URL's socket_timeout out.
+    url = f"{redis_url}?socket_timeout=5"
+    async with (
+        limiter(url, prefix, max_in_flight=2) as shared,
+        shared.slot("acme", timeout=1),
+        shared.slot("acme", timeout=1),
+    ):
+        assert await holders(redis_url, prefix, "acme") == 2
+
+
 async def holders(url: str, prefix: str, company: str) -> int:
     """How many of the company's slots the server counts as held."""
     client = redis.Redis.from_url(url)

@@ -39,9 +39,10 @@ class Pipe:
         """Make the connection from ``pool``'s settings; nothing connects yet."""
         # redis-py leaves its connections partly untyped.
         self._connection: Any = pool.make_connection()  # type: ignore[no-untyped-call]
-        if self._connection.socket_timeout is not None:
-            # redis-py would write through a task of its own, after later commands.
-            raise ValueError("a Pipe's pool needs socket_timeout=None")
+        # The pipe bounds every command itself. With a socket_timeout (a URL may
+        # carry one), redis-py would write through a task of its own, after
+        # commands posted later, and answers would reach the wrong futures.
+        self._connection.socket_timeout = None
         self._timeout = timeout
         self._unwritten: list[bytes] = []
         # (when it was posted, the future of its answer), in the order Redis answers.
