@@ -9,14 +9,12 @@ across a retry's wait.
 
 from __future__ import annotations
 
-import asyncio
-import collections
-import contextlib
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Protocol, runtime_checkable
 
 from . import _params as check
+from ._slots import Slots
 from .errors import PoolTimeoutError
 
 __all__ = ["CODAT_MAX_IN_FLIGHT", "CompanyLimiter", "LocalCompanyLimiter"]
@@ -55,15 +53,15 @@ class LocalCompanyLimiter:
     def __init__(self, max_in_flight: int = CODAT_MAX_IN_FLIGHT) -> None:
         check.integer("max_in_flight", max_in_flight, minimum=1)
         self.max_in_flight = max_in_flight
-        self._companies: dict[str, _Company] = {}
+        self._companies: dict[str, Slots] = {}
 
     def __repr__(self) -> str:
         return f"LocalCompanyLimiter(max_in_flight={self.max_in_flight})"
 
     def in_flight(self, company_id: str) -> int:
         """How many of the company's slots are held now."""
-        company = self._companies.get(company_id)
-        return 0 if company is None else company.in_flight
+        slots = self._companies.get(company_id)
+        return 0 if slots is None else slots.in_use
 
     def slot(self, company_id: str, *, timeout: float | None) -> AbstractAsyncContextManager[None]:
         """Hold one of the company's slots for one HTTP attempt (see ``CompanyLimiter``)."""
@@ -72,57 +70,33 @@ class LocalCompanyLimiter:
     async def aclose(self) -> None:
         """Nothing to release: the counts live in memory."""
 
-    async def _acquire(self, company_id: str, timeout: float | None) -> None:
-        company = self._companies.get(company_id)
-        if company is None:
-            company = self._companies[company_id] = _Company()
-        if company.in_flight < self.max_in_flight:
-            company.in_flight += 1
-            return
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[None] = loop.create_future()
-        company.waiters.append(waiter)
-        expiry = None if timeout is None else loop.call_later(timeout, _expire, waiter)
+    def _take_now(self, company_id: str) -> bool:
+        slots = self._companies.get(company_id)
+        if slots is None:
+            slots = self._companies[company_id] = Slots(self.max_in_flight)
+        return slots.take_now()
+
+    async def _wait(self, company_id: str, timeout: float | None) -> None:
+        slots = self._companies[company_id]
         try:
-            await waiter  # a releasing request hands its slot over by resolving this
-        except BaseException as exc:
-            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
-                self._release(company_id)  # handed over just as we were cancelled: pass it on
-            else:
-                with contextlib.suppress(ValueError):
-                    company.waiters.remove(waiter)
-                if self._companies.get(company_id) is company and not (
-                    company.in_flight or company.waiters
-                ):
-                    del self._companies[company_id]
-            if isinstance(exc, _SlotWaitExpiredError):
-                raise PoolTimeoutError(
-                    f"waited {timeout:g} s for one of company {company_id}'s "
-                    f"{self.max_in_flight} request slots; the request was not sent"
-                ) from None
-            raise
+            taken = await slots.take(timeout)
         finally:
-            if expiry is not None:
-                expiry.cancel()
+            self._forget_if_idle(company_id, slots)
+        if not taken:
+            raise PoolTimeoutError(
+                f"waited {timeout:g} s for one of company {company_id}'s "
+                f"{self.max_in_flight} request slots; the request was not sent"
+            )
 
     def _release(self, company_id: str) -> None:
-        company = self._companies[company_id]
-        while company.waiters:
-            waiter = company.waiters.popleft()
-            if not waiter.done() and not waiter.get_loop().is_closed():
-                waiter.set_result(None)  # the slot passes straight to the next waiter
-                return
-        company.in_flight -= 1
-        if not company.in_flight:
+        slots = self._companies[company_id]
+        slots.give_back()
+        if slots.idle:
             del self._companies[company_id]
 
-
-class _Company:
-    __slots__ = ("in_flight", "waiters")
-
-    def __init__(self) -> None:
-        self.in_flight = 0
-        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+    def _forget_if_idle(self, company_id: str, slots: Slots) -> None:
+        if slots.idle and self._companies.get(company_id) is slots:
+            del self._companies[company_id]
 
 
 class _Slot:
@@ -136,7 +110,9 @@ class _Slot:
         self._timeout = timeout
 
     async def __aenter__(self) -> None:
-        await self._limiter._acquire(self._company_id, self._timeout)
+        # A free slot is taken with no await: only a wait costs a coroutine and a Future.
+        if not self._limiter._take_now(self._company_id):
+            await self._limiter._wait(self._company_id, self._timeout)
 
     async def __aexit__(
         self,
@@ -145,12 +121,3 @@ class _Slot:
         traceback: TracebackType | None,
     ) -> None:
         self._limiter._release(self._company_id)
-
-
-class _SlotWaitExpiredError(Exception):
-    """Set on a waiter whose timeout ran out."""
-
-
-def _expire(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_exception(_SlotWaitExpiredError())
