@@ -82,7 +82,7 @@ def _company_of(path: str) -> str | None:
     # Codat limits concurrent requests per company, and every company-scoped
     # path starts /companies/{companyId}/ (encoded, so it holds no "/").
     if path.startswith("/companies/"):
-        return path.split("/", 3)[2]
+        return path[11:].partition("/")[0]
     return None
 
 

@@ -8,18 +8,24 @@ resources or models.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import enum
+import functools
 import logging
+import math
 import random
 import time
 import zlib
 from collections.abc import AsyncIterator, Mapping
+from contextlib import AbstractAsyncContextManager
 from types import SimpleNamespace
+from typing import Any
 
 import aiohttp
 import attrs
 from aiohttp import hdrs
+from multidict import CIMultiDict
 from yarl import URL
 
 from . import _clock
@@ -30,6 +36,7 @@ from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_WAIT,
 )
+from ._slots import Slots
 from .errors import (
     APIConnectionError,
     APITimeoutError,
@@ -57,7 +64,7 @@ class _State(enum.Enum):
     CLOSED = "closed"
 
 
-@attrs.frozen
+@attrs.define  # not frozen: a frozen attrs class costs a microsecond more per response
 class Response:
     """A complete HTTP answer."""
 
@@ -90,18 +97,50 @@ class _Dropped(aiohttp.ClientError):
     """A dropped connection, re-raised under a type aiohttp's resend loop lets through."""
 
 
+# aiohttp re-sends GET and PUT once, on its own, when a connection drops
+# (ClientOSError, ServerDisconnectedError): a Codat PUT is a push, and a GET
+# would get one attempt more than max_retries. Only the SDK retries.
+
+
+def _own_session(
+    connector: aiohttp.TCPConnector, trace_configs: list[aiohttp.TraceConfig] | None = None
+) -> aiohttp.ClientSession:
+    """A session made here: the SDK's own errors, retries and size limit apply.
+
+    Set once on the session, they cost nothing per request. ``_retry_connection``
+    is private to aiohttp (its own test client sets it); tests/test_pushes_once.py
+    fails the day it stops working.
+    """
+    session = aiohttp.ClientSession(
+        connector=connector,
+        trace_configs=trace_configs,
+        raise_for_status=False,
+        auto_decompress=False,
+    )
+    session._retry_connection = False
+    return session
+
+
 async def _send_once(
     request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
 ) -> aiohttp.ClientResponse:
-    # aiohttp re-sends GET and PUT once, on its own, when a connection drops
-    # (ClientOSError, ServerDisconnectedError): a Codat PUT is a push, and a
-    # GET would get one attempt more than max_retries. Only the SDK retries.
+    """A borrowed session's re-send, stopped per request by a middleware."""
     try:
         return await handler(request)
     except aiohttp.ClientConnectorError:
         raise  # no connection was made: aiohttp does not resend these, nothing was sent
     except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as exc:
         raise _Dropped(str(exc) or type(exc).__name__) from exc
+
+
+# Whatever a borrowed session was made with: the SDK's own errors, retries and
+# size limit apply.
+_BORROWED_SESSION_OVERRIDES: dict[str, Any] = {
+    "raise_for_status": False,
+    "auto_decompress": False,
+    "middlewares": (_send_once,),
+}
+_NO_SLOT: AbstractAsyncContextManager[None] = contextlib.nullcontext()
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
@@ -147,19 +186,24 @@ class Transport:
         max_connections: int | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
-        self._headers = {
-            "Authorization": authorization,
-            "Accept": "application/json",
-            "Accept-Encoding": ACCEPT_ENCODING,
-            "User-Agent": user_agent,
-        }
-        self._body_headers = {**self._headers, "Content-Type": "application/json"}
+        # Built once as aiohttp's own type: it copies them per request, never converts.
+        self._headers = CIMultiDict(
+            {
+                "Authorization": authorization,
+                "Accept": "application/json",
+                "Accept-Encoding": ACCEPT_ENCODING,
+                "User-Agent": user_agent,
+            }
+        )
+        self._body_headers = CIMultiDict(self._headers, **{"Content-Type": "application/json"})
         self._borrowed = session
+        # A session made here has these settings; a borrowed one gets them per request.
+        self._session_overrides = {} if session is None else _BORROWED_SESSION_OVERRIDES
         self._reads: aiohttp.ClientSession | None = session
         self._pushes: aiohttp.ClientSession | None = session
         self._state = _State.UNOPENED
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._slots: asyncio.Semaphore | None = None
+        self._pool: Slots | None = None
         self._timeout = timeout
         self._connect_timeout = connect_timeout
         self._retry = retry
@@ -208,15 +252,13 @@ class Transport:
             raise ClientClosedError("this CodatSyncExpenses client is closed")
         if self._loop is None:
             self._loop = loop
-            self._slots = _slots_for(self._borrowed, self._max_connections)
+            self._pool = _pool_for(self._borrowed, self._max_connections)
             if self._borrowed is None:
-                self._reads = aiohttp.ClientSession(
-                    connector=aiohttp.TCPConnector(limit=self._max_connections)
-                )
+                self._reads = _own_session(aiohttp.TCPConnector(limit=self._max_connections))
                 # A fresh connection per push: it cannot be one the server is closing.
                 # Traced, so that a push known not to have gone out can be sent again.
-                self._pushes = aiohttp.ClientSession(
-                    connector=aiohttp.TCPConnector(limit=self._max_connections, force_close=True),
+                self._pushes = _own_session(
+                    aiohttp.TCPConnector(limit=self._max_connections, force_close=True),
                     trace_configs=[_progress_trace()],
                 )
             self._state = _State.OPENED
@@ -259,6 +301,8 @@ class Transport:
         that key, released before any retry's wait.
         """
         session = self._open(push=not idempotent)
+        loop = self._loop
+        assert loop is not None  # set by _open
         url = URL(self._base_url + path, encoded=True)
         if params:
             url = url.with_query(params)
@@ -267,17 +311,29 @@ class Transport:
         retries_left = self._retry.max_retries if max_retries is None else max_retries
         wait_left = self._retry.max_wait
         retry_statuses = RETRY_STATUSES_IDEMPOTENT if idempotent else RETRY_STATUSES_UNPROCESSED
+        limiter = self._limiter
         attempt = 0
         while True:
             attempt += 1
             started = time.perf_counter()
+            # Waiting for a company slot, then a connection, counts against the attempt's timeout.
+            deadline = loop.time() + timeout
+            slot = (
+                _NO_SLOT
+                if limiter is None or limit_key is None
+                else limiter.slot(limit_key, timeout=timeout)
+            )
             outcome: Response | APIConnectionError
             try:
-                outcome = await self._attempt(
-                    session, method, url, path, headers, body, timeout, limit_key
-                )
-            except PoolTimeoutError:
-                raise  # it already waited the whole timeout without sending anything
+                async with slot:
+                    outcome = await self._send(session, method, url, path, headers, body, deadline)
+            except PoolTimeoutError as exc:
+                # It already waited the whole timeout without sending anything: no retry.
+                if exc.method:  # the connection pool's: it already names the request
+                    raise
+                raise PoolTimeoutError(
+                    f"{method} {path}: {exc}", method=method, path=path
+                ) from None
             except APIConnectionError as exc:
                 outcome = exc
             if isinstance(outcome, Response):
@@ -291,7 +347,8 @@ class Transport:
                     outcome.__cause__, aiohttp.ClientConnectorCertificateError
                 )
                 after = None
-            self._log(method, path, status, started, attempt)
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log(method, path, status, started, attempt)
             if retryable and retries_left > 0:
                 delay = self._backoff(attempt) if after is None else after
                 if delay <= wait_left:
@@ -318,39 +375,14 @@ class Transport:
 
     @staticmethod
     def _log(method: str, path: str, status: int | None, started: float, attempt: int) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %s in %.1f ms (attempt %d)",
-                method,
-                path,
-                status if status is not None else "no response",
-                (time.perf_counter() - started) * 1000,
-                attempt,
-            )
-
-    async def _attempt(
-        self,
-        session: aiohttp.ClientSession,
-        method: str,
-        url: URL,
-        path: str,
-        headers: dict[str, str],
-        body: bytes | None,
-        timeout: float,
-        limit_key: str | None,
-    ) -> Response:
-        if self._limiter is None or limit_key is None:
-            return await self._send(session, method, url, path, headers, body, timeout)
-        queued = time.monotonic()
-        try:
-            async with self._limiter.slot(limit_key, timeout=timeout):
-                # The wait for a slot counts against the attempt's timeout.
-                left = max(timeout - (time.monotonic() - queued), 0.001)
-                return await self._send(session, method, url, path, headers, body, left)
-        except PoolTimeoutError as exc:
-            if exc.method:  # the connection pool's: it already names the request
-                raise
-            raise PoolTimeoutError(f"{method} {path}: {exc}", method=method, path=path) from None
+        logger.debug(
+            "%s %s -> %s in %.1f ms (attempt %d)",
+            method,
+            path,
+            status if status is not None else "no response",
+            (time.perf_counter() - started) * 1000,
+            attempt,
+        )
 
     async def _send(
         self,
@@ -358,28 +390,26 @@ class Transport:
         method: str,
         url: URL,
         path: str,
-        headers: dict[str, str],
+        headers: CIMultiDict[str],
         body: bytes | None,
-        timeout: float,
+        deadline: float,
     ) -> Response:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        slots = self._slots
-        if slots is not None:
-            # The SDK queues for a connection itself, so that a wait that runs out
-            # is known not to have sent anything (aiohttp's own pool wait is not).
-            try:
-                if slots.locked():
-                    await asyncio.wait_for(slots.acquire(), timeout)
-                else:
-                    await slots.acquire()  # returns at once: no timer to set up
-            except asyncio.TimeoutError:
-                raise PoolTimeoutError(
-                    f"{method} {path}: waited {timeout:.3g}s for a free connection; "
-                    "the request was not sent",
-                    method=method,
-                    path=path,
-                ) from None
+        loop = self._loop
+        assert loop is not None  # set by _open
+        pool = self._pool
+        # The SDK queues for a connection itself, so that a wait that runs out
+        # is known not to have sent anything (aiohttp's own pool wait is not).
+        if (
+            pool is not None
+            and not pool.take_now()
+            and not await pool.take(timeout := max(deadline - loop.time(), 0.0))
+        ):
+            raise PoolTimeoutError(
+                f"{method} {path}: waited {timeout:.3g}s for a free connection; "
+                "the request was not sent",
+                method=method,
+                path=path,
+            )
         # Only the push session made here reports when the headers went out (a read
         # is retried either way); otherwise a failure once a connection was asked
         # for counts as sent.
@@ -387,23 +417,15 @@ class Transport:
             {} if self._borrowed is None and session is self._pushes else None
         )
         try:
-            left = max(deadline - loop.time(), 0.001)
             async with session.request(
                 method,
                 url,
                 data=body,
                 headers=headers,
-                # connect bounds only the TCP/TLS connect; total bounds the attempt.
-                timeout=aiohttp.ClientTimeout(
-                    total=left, sock_connect=min(self._connect_timeout, left)
-                ),
-                # Whatever a borrowed session was made with: the SDK's own errors,
-                # retries and size limit apply, and nothing goes to another host.
-                allow_redirects=False,
-                raise_for_status=False,
-                auto_decompress=False,
-                middlewares=(_send_once,),
+                timeout=_client_timeout(deadline - loop.time(), self._connect_timeout),
+                allow_redirects=False,  # nothing goes to another host
                 trace_request_ctx=progress,
+                **self._session_overrides,
             ) as response:
                 return Response(
                     status=response.status,
@@ -458,16 +480,16 @@ class Transport:
                 "the client"
             ) from exc
         finally:
-            if slots is not None:
-                slots.release()
+            if pool is not None:
+                pool.give_back()
 
     async def _read(self, response: aiohttp.ClientResponse, method: str, path: str) -> bytes:
         """The decoded body, refused as soon as it grows past max_response_bytes."""
         limit = self._max_response_bytes
-        encoding = response.headers.get(hdrs.CONTENT_ENCODING, "").strip().lower() or "identity"
-        length = response.content_length
+        encoding = response.headers.get(hdrs.CONTENT_ENCODING)
+        encoding = "identity" if encoding is None else encoding.strip().lower() or "identity"
         try:
-            if encoding == "identity" and length is not None:
+            if encoding == "identity" and (length := response.content_length) is not None:
                 if length > limit:
                     raise _TooLargeError  # refused unread
                 return await response.read()
@@ -500,15 +522,28 @@ _CLOSED_IN_FLIGHT = (
 )
 
 
-def _slots_for(
-    session: aiohttp.ClientSession | None, max_connections: int
-) -> asyncio.Semaphore | None:
+def _pool_for(session: aiohttp.ClientSession | None, max_connections: int) -> Slots | None:
     # As many slots as the pool has connections to one host; none for an unlimited pool.
     if session is None:
-        return asyncio.Semaphore(max_connections)
+        return Slots(max_connections)
     connector = session.connector
     limits = [n for n in (connector.limit, connector.limit_per_host) if n] if connector else []
-    return asyncio.Semaphore(min(limits)) if limits else None
+    return Slots(min(limits)) if limits else None
+
+
+def _client_timeout(left: float, connect: float) -> aiohttp.ClientTimeout:
+    """The attempt's aiohttp timeout: ``left`` seconds in all, ``connect`` at most to connect."""
+    # Rounded up to whole milliseconds, so that an attempt that waited for no slot
+    # reuses one object (aiohttp itself rounds a total of 5 s or more up to whole
+    # seconds of the loop's clock).
+    total = max(math.ceil(left * 1000), 1) / 1000
+    return _timeout_of(total, min(connect, total))
+
+
+@functools.lru_cache(maxsize=64)
+def _timeout_of(total: float, connect: float) -> aiohttp.ClientTimeout:
+    # connect bounds only the TCP/TLS connect; total bounds the attempt.
+    return aiohttp.ClientTimeout(total=total, sock_connect=connect)
 
 
 def _progress_trace() -> aiohttp.TraceConfig:
