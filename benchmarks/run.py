@@ -147,6 +147,9 @@ def main() -> None:
         os.environ["BENCH_OPC_PATH"] = opc
     server, url = _start_server()
     report: dict[str, Any] = {"rounds": args.rounds, "workloads": {}, "stall_ms": {}}
+    # Other processes share the machine: every figure is read beside the load it ran under.
+    report["load_average_before"] = os.getloadavg()
+    print(f"load average before: {report['load_average_before']}")
     try:
         for workload, (size, unit, title) in WORKLOADS.items():
             runs = _interleaved(contenders, args.rounds, workload, size // scale, url)
@@ -189,6 +192,7 @@ def main() -> None:
         server.terminate()
         server.wait()
         generated.cleanup()
+    report["load_average_after"] = os.getloadavg()
     _print_footer(report)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -238,6 +242,7 @@ def _print_footer(report: dict[str, Any]) -> None:
     for path, us in report["us_per_customer"].items():
         print(f"  {path:34} {us:6.2f}")
     print(f"import time, ms (median of 7, less bare interpreter start): {report.get('import_ms')}")
+    print(f"load average after: {report['load_average_after']}")
 
 
 if __name__ == "__main__":
