@@ -77,6 +77,9 @@ def test_a_module_scoped_fake_serves_every_test_loop_under_pytest_asyncio(
         "asyncio_default_fixture_loop_scope=function",
         "-W",
         "error",
+        # In-process only: the outer run imported pytest-asyncio without rewriting it.
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
     )
     result.assert_outcomes(passed=3)
 
