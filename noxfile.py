@@ -1,9 +1,10 @@
 """Every developer and CI task: `nox` runs what CI runs; `nox -s NAME` one task.
 
 The test sessions install the wheel that `package` builds, not the source tree,
-so what is tested is what users get. Sessions run three at a time: tests wait on
-sockets often enough that two cores keep three busy. An interpreter this machine
-lacks is skipped with a note, except on CI.
+so what is tested is what users get. Sessions run five at a time: a test session
+waits (on sockets, subprocesses, timeouts) about half of its time, and with five
+two cores stay busy. An interpreter this machine lacks is skipped with a note,
+except on CI.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ nox.options.sessions = [
 nox.options.reuse_existing_virtualenvs = True
 # uv builds a venv in well under a second; plain virtualenv where uv is missing.
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.parallel = 3
+nox.options.parallel = 5
 nox.options.allow_parallel = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
