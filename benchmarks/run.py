@@ -28,7 +28,7 @@ RESULTS = HERE / "results"
 DOCUMENT = HERE.parent / "openapi" / "customers.yaml"
 CONTENDERS = ["sdk", "sdk-no-extras", "raw-aiohttp", "official", "openapi-python-client"]
 WORKLOADS = {  # name: (size, unit, description)
-    "get": (2_000, "calls/s", "1. sequential get_async, 2,000 calls"),
+    "get": (6_000, "calls/s", "1. sequential get_async, 6,000 calls"),
     "get-concurrent": (10_000, "calls/s", "2. get_async, 10,000 calls, 100 in flight"),
     "walk": (100_000, "customers/s", "3. walk 100,000 customers, page_size 1,000"),
     "create-concurrent": (200, "calls/s", "4. create_async, 200 calls, 20 in flight"),
