@@ -4,7 +4,8 @@ Sequential calls, so no acquire shares its round trip with another call's (a
 release goes out with the next acquire, as in any sequence of calls): a bare
 slot, and a ``get_async`` against ``server.py`` through a client whose
 ``company_limit`` is None, the in-process ``LocalCompanyLimiter`` (the default)
-or a ``RedisCompanyLimiter`` on a private redis-server on loopback. Contenders
+or a ``RedisCompanyLimiter`` on a private redis-server on loopback, beside the
+floor: one bare PING round trip to that redis-server over asyncio streams. Contenders
 interleave round by round; medians per call, wall-clock and CPU, are reported
 with the load average. Options: ``--rounds N``, ``--calls N``.
 """
@@ -31,6 +32,7 @@ from codat_sync_expenses.limits import CompanyLimiter, LocalCompanyLimiter
 from codat_sync_expenses.redis_limits import RedisCompanyLimiter
 
 HERE = Path(__file__).parent
+FLOOR = "bare round trip (PING)"
 
 
 @contextlib.contextmanager
@@ -104,7 +106,19 @@ async def _measure(redis_url: str, api_url: str, rounds: int, calls: int) -> Non
             )
             for name, limit in limits.items()
         }
+        # The floor: one request and its answer on loopback, no client library.
+        host, port = redis_url.removeprefix("redis://").split("/")[0].split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        stack.callback(writer.close)
+
+        async def ping() -> None:
+            writer.write(b"*1\r\n$4\r\nPING\r\n")
+            await reader.readuntil(b"\r\n")
+
         for round_number in range(rounds):
+            wall, cpu = await _per_call_us(calls, ping)
+            results.setdefault("slot wall", {}).setdefault(FLOOR, []).append(wall)
+            results.setdefault("slot cpu", {}).setdefault(FLOOR, []).append(cpu)
             names = list(limits)
             shift = round_number % len(names)
             for name in names[shift:] + names[:shift]:
@@ -140,12 +154,14 @@ async def _measure(redis_url: str, api_url: str, rounds: int, calls: int) -> Non
             f"\n{key}: RedisCompanyLimiter costs {added / 1000:.3f} ms per call more than "
             "LocalCompanyLimiter (target: < 0.3 ms)"
         )
+    floor = statistics.median(results["slot wall"][FLOOR])
+    print(f"one bare round trip to the same Redis takes {floor / 1000:.3f} ms on this machine")
 
 
 def _print(title: str, results: dict[str, list[float]]) -> None:
     print(f"\n{title} (median [min-max] of {len(next(iter(results.values())))} rounds)")
     for name, runs in results.items():
-        print(f"  {name:20} {statistics.median(runs):8.1f}  [{min(runs):.1f}-{max(runs):.1f}]")
+        print(f"  {name:22} {statistics.median(runs):8.1f}  [{min(runs):.1f}-{max(runs):.1f}]")
 
 
 def main() -> None:
