@@ -99,9 +99,8 @@ class _Dropped(aiohttp.ClientError):
 
 # aiohttp re-sends GET and PUT once, on its own, when a connection drops
 # (ClientOSError, ServerDisconnectedError): a Codat PUT is a push, and a GET
-# would get one attempt more than max_retries. Only the SDK retries.
-
-
+# would get one attempt more than max_retries. Only the SDK retries: a session
+# made here says so once, a borrowed one per request (_send_once).
 def _own_session(
     connector: aiohttp.TCPConnector, trace_configs: list[aiohttp.TraceConfig] | None = None
 ) -> aiohttp.ClientSession:

@@ -91,8 +91,7 @@ class LocalCompanyLimiter:
     def _release(self, company_id: str) -> None:
         slots = self._companies[company_id]
         slots.give_back()
-        if slots.idle:
-            del self._companies[company_id]
+        self._forget_if_idle(company_id, slots)
 
     def _forget_if_idle(self, company_id: str, slots: Slots) -> None:
         if slots.idle and self._companies.get(company_id) is slots:

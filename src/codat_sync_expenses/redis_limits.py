@@ -110,22 +110,24 @@ end
 
 # 0 when the token holds a slot; otherwise it is queued (or its place renewed)
 # and the answer is the milliseconds until the earliest lease could lapse.
-_ACQUIRE = (
-    _ARGUMENTS
-    + _CLOCK
-    + """
+# A free slot with nobody waiting is taken at once: tried before tidying, and again after.
+_TAKE_IF_FREE = """
 if redis.call('ZCARD', queue) == 0 and redis.call('ZCARD', holders) < limit then
   redis.call('ZADD', holders, now + lease, token)
   return 0
 end
 """
+
+_ACQUIRE = (
+    _ARGUMENTS
+    + _CLOCK
+    + _TAKE_IF_FREE
     + _TIDY
     + """
 if redis.call('ZSCORE', holders, token) then return 0 end
-if redis.call('ZCARD', queue) == 0 and redis.call('ZCARD', holders) < limit then
-  redis.call('ZADD', holders, now + lease, token)
-  return 0
-end
+"""
+    + _TAKE_IF_FREE
+    + """
 if not redis.call('ZSCORE', queue, token) then
   redis.call('ZADD', queue, redis.call('INCR', KEYS[4]), token)
 end
@@ -284,16 +286,20 @@ class RedisCompanyLimiter:
         await self._local.aclose()
         await self._redis.aclose()
 
+    def _evalsha(self, script: _Script, keys: _Keys, token: bytes) -> tuple[bytes, ...]:
+        """One run of ``script`` for ``token``, as the words of an EVALSHA command."""
+        return (b"EVALSHA", script.sha, b"4", *keys, token, *self._fixed_args)
+
     async def _run(self, script: _Script, keys: _Keys, token: bytes) -> int:
-        arguments = (b"4", *keys, token, *self._fixed_args)
+        command = self._evalsha(script, keys, token)
         try:
-            answer = await self._pipe.call(b"EVALSHA", script.sha, *arguments)
+            answer = await self._pipe.call(*command)
         except NoScriptError:
             # Redis restarted, or its script cache was flushed: load every script, so
             # that the releases, which nobody awaits, find theirs.
             loads = (self._pipe.call(b"SCRIPT", b"LOAD", each.source) for each in self._scripts)
             await asyncio.gather(*loads)
-            answer = await self._pipe.call(b"EVALSHA", script.sha, *arguments)
+            answer = await self._pipe.call(*command)
         self._note_reachable()
         return int(answer)
 
@@ -338,8 +344,7 @@ class RedisCompanyLimiter:
     def _release(self, keys: _Keys, token: bytes) -> None:
         # Written with the next command or before this turn of the event loop ends;
         # the caller need not wait for Redis's answer (aclose() does).
-        script = self._release_script
-        answer = self._pipe.post(b"EVALSHA", script.sha, b"4", *keys, token, *self._fixed_args)
+        answer = self._pipe.post(*self._evalsha(self._release_script, keys, token))
         answer.add_done_callback(functools.partial(self._released, keys, token))
 
     def _released(self, keys: _Keys, token: bytes, answer: asyncio.Future[Any]) -> None:
