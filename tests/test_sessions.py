@@ -103,7 +103,9 @@ async def test_a_push_whose_timeout_ran_out_while_connecting_was_not_sent_and_is
             api_key=API_KEY, base_url=f"https://127.0.0.1:{port}", max_retries=2
         ) as codat:
             with pytest.raises(errors.APITimeoutError) as caught:
-                await _call(codat, "POST", timeout=0.2)
+                # Long enough that a busy machine still writes each ClientHello before
+                # the attempt gives up (0.2 s once ran out first, with 5 sessions running).
+                await _call(codat, "POST", timeout=0.5)
     finally:
         server.close()
         await server.wait_closed()
