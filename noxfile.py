@@ -25,7 +25,6 @@ nox.options.sessions = [
     "codegen_check",
     "package",
     "tests",
-    "tests_no_extras",
     "tests_lowest",
     "fuzz_fake",
     "docs",
@@ -142,20 +141,23 @@ def _check_artifacts(session: nox.Session, artifacts: list[str]) -> None:
         session.log(f"{artifact}: {size:,} bytes, {len(names)} files")
 
 
-@nox.session(python=PYTHONS[1:], requires=["package"])
-def tests(session: nox.Session) -> None:
-    """The test suite against the built wheel with every extra at its latest release.
-
-    The oldest supported Python runs it in ``tests_lowest`` instead.
-    """
-    _install_wheel(session, EXTRAS, *_groups("test"))
-    session.run("pytest", *RUNTIME_TESTS, *session.posargs)
+# Each Python but the oldest (tests_lowest has it) at the latest releases, all with every
+# extra but one, which has none, as `pip install codat-sync-expenses` gives: the standard
+# library's JSON path. One session fewer than both installs on each Python.
+NO_EXTRAS_PYTHON = PYTHONS[2]
+_LATEST = [
+    nox.param(python, "", id=f"{python}-no-extras")
+    if python == NO_EXTRAS_PYTHON
+    else nox.param(python, EXTRAS, id=python)
+    for python in PYTHONS[1:]
+]
 
 
 @nox.session(requires=["package"])
-def tests_no_extras(session: nox.Session) -> None:
-    """The test suite with none of the optional extras: the standard-library JSON path."""
-    _install_wheel(session, "", *_groups("test"))
+@nox.parametrize(("python", "extras"), _LATEST)
+def tests(session: nox.Session, extras: str) -> None:
+    """The test suite against the built wheel at the latest releases, with ``extras`` installed."""
+    _install_wheel(session, extras, *_groups("test"))
     session.run("pytest", *RUNTIME_TESTS, *session.posargs)
 
 
