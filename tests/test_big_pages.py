@@ -20,8 +20,11 @@ def _page(number: int, size: int, total: int) -> dict[str, Any]:
     links: dict[str, Any] = {"self": {"href": "/"}, "current": {"href": "/"}}
     if number * size < total:
         links["next"] = {"href": "/"}
+    first = (number - 1) * size
+    # Made afresh, a customer costs more than decoding it: past 100, copies with new ids.
+    made = [generated_customer(3, first + i) for i in range(min(size, 100))]
     return {
-        "results": [generated_customer(3, (number - 1) * size + i) for i in range(size)],
+        "results": [{**made[i % 100], "id": f"customer-{first + i}"} for i in range(size)],
         "pageNumber": number,
         "pageSize": size,
         "totalResults": total,
@@ -50,7 +53,7 @@ async def test_a_big_page_is_built_in_slices_that_let_other_tasks_run() -> None:
     assert ran_during_build >= 2
     assert page.results is not None
     assert len(page.results) == 5000
-    assert repr(page) == repr(_decode.loads(body, Customers))
+    assert page == _decode.loads(body, Customers)
 
 
 async def test_a_walk_lets_go_of_a_page_before_the_next_one_is_fetched() -> None:
