@@ -32,7 +32,7 @@ nox.options.sessions = [
 nox.options.reuse_existing_virtualenvs = True
 # uv builds a venv in well under a second; plain virtualenv where uv is missing.
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.parallel = 5
+nox.options.parallel = 10
 nox.options.allow_parallel = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
