@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 import redis.asyncio as redis
 from aiohttp import web
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from codat_sync_expenses import CodatSyncExpenses, errors
+from codat_sync_expenses._redis_pipe import Pipe
 from codat_sync_expenses.redis_limits import DEFAULT_LEASE, RedisCompanyLimiter
 
 from . import redis_worker
@@ -417,6 +419,54 @@ async def test_a_url_that_sets_a_socket_timeout_is_served_all_the_same(
         shared.slot("acme", timeout=1),
     ):
         assert await holders(redis_url, prefix, "acme") == 2
+
+
+@asynccontextmanager
+async def pipe(url: str) -> AsyncIterator[Pipe]:
+    client = redis.Redis.from_url(url)
+    commands = Pipe(client.connection_pool, timeout=5)
+    try:
+        yield commands
+    finally:
+        await commands.aclose()
+        await client.aclose()
+
+
+async def test_an_answer_whose_caller_gave_up_never_reaches_the_next_caller(
+    redis_url: str,
+) -> None:
+    async with pipe(redis_url) as commands:
+        assert await commands.call(b"PING") == b"PONG"  # connected: answers come in order
+        gave_up = commands.post(b"ECHO", b"first")
+        gave_up.cancel()  # written all the same, with the next command
+        assert await commands.call(b"ECHO", b"second") == b"second"
+        assert await commands.call(b"ECHO", b"third") == b"third"
+
+
+async def test_a_dropped_connection_fails_its_commands_and_the_next_one_reconnects(
+    redis_url: str,
+) -> None:
+    name = f"pipe-{uuid.uuid4().hex}"
+    client = redis.Redis.from_url(redis_url)
+    try:
+        async with pipe(f"{redis_url}?client_name={name}") as commands:
+            # Redis answers neither until the list gets an item: it never does.
+            blocked = commands.post(b"BLPOP", f"{name}:empty".encode(), b"0")
+            queued_behind = commands.post(b"PING")
+            while not (mine := await connection_named(client, name)) or mine["cmd"] != "blpop":
+                pass  # each check is a round trip, which lets the pipe write
+            await client.client_kill_filter(_id=mine["id"])
+            for answer in (blocked, queued_behind):
+                with pytest.raises(RedisConnectionError, match="lost the connection"):
+                    await answer
+            assert await commands.call(b"ECHO", b"again") == b"again"
+    finally:
+        await client.aclose()
+
+
+async def connection_named(client: redis.Redis, name: str) -> dict[str, str] | None:
+    """The server's view of the client connection called ``name``, if it is connected."""
+    return next((each for each in await client.client_list() if each["name"] == name), None)
 
 
 async def holders(url: str, prefix: str, company: str) -> int:

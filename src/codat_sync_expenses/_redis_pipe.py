@@ -3,12 +3,13 @@
 redis-py's client checks a connection out of its pool for every command, runs it
 inside its retry machinery and holds the connection until the answer is read;
 for the limiter's short scripts that cost more CPU than Redis took to answer.
-``Pipe`` keeps one of redis-py's own connections (which still connects,
-authenticates, selects the database and parses answers, with hiredis when it is
-installed) and one reader task that hands the answers, which Redis sends in
-order, to the commands' futures. Commands posted in one turn of the event loop
-go out in one write: a slot's release and the next call's acquire share a
-system call and a wake-up of Redis.
+``Pipe`` lets one of redis-py's own connections connect, authenticate and select
+the database, then takes its transport over: commands are packed by redis-py and
+written straight to the transport, and the transport hands what Redis sends to a
+``hiredis.Reader`` that settles the commands' futures in order, with no task
+between the socket and the caller. Commands posted in one turn of the event loop
+go out in one write: a slot's release and the next call's acquire share a system
+call and a wake-up of Redis.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import sys
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
+from hiredis import Reader
 from redis.asyncio.connection import ConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
+from redis.exceptions import InvalidResponse, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 _T = TypeVar("_T")
@@ -39,20 +41,16 @@ class Pipe:
         """Make the connection from ``pool``'s settings; nothing connects yet."""
         # redis-py leaves its connections partly untyped.
         self._connection: Any = pool.make_connection()  # type: ignore[no-untyped-call]
-        # The pipe bounds every command itself. With a socket_timeout (a URL may
-        # carry one), redis-py would write through a task of its own, after
-        # commands posted later, and answers would reach the wrong futures.
-        self._connection.socket_timeout = None
         self._timeout = timeout
         self._unwritten: list[bytes] = []
         # (when it was posted, the future of its answer), in the order Redis answers.
         self._pending: collections.deque[tuple[float, asyncio.Future[Any]]] = collections.deque()
         self._flush_due = False
         self._flushes: set[asyncio.Task[None]] = set()
-        self._connected = False
+        self._transport: asyncio.Transport | None = None  # set while connected
+        self._answers: _Answers | None = None
         self._closed = False
         self._connecting = asyncio.Lock()
-        self._reader: asyncio.Task[None] | None = None
         self._watchdog: asyncio.TimerHandle | None = None
 
     def post(self, *args: bytes) -> asyncio.Future[Any]:
@@ -79,11 +77,14 @@ class Pipe:
     async def call(self, *args: bytes) -> Any:
         """Write one command, with any posted before it, and return its answer."""
         answer = self.post(*args)
-        try:
-            await self._flush()
-        except BaseException:
-            answer.cancel()  # written all the same, once a flush can
-            raise
+        if self._transport is not None:
+            self._write(self._transport)
+        else:
+            try:
+                await self._flush()
+            except BaseException:
+                answer.cancel()  # written all the same, once a flush can
+                raise
         return await answer
 
     async def drain(self) -> None:
@@ -101,74 +102,77 @@ class Pipe:
         await self.drain()
         self._closed = True
         self._fail(RedisConnectionError("the Redis limiter is closed"))
-        if self._reader is not None:
-            await asyncio.gather(self._reader, return_exceptions=True)
+        await self._connection.disconnect(nowait=True)
+
+    def _write(self, transport: asyncio.Transport) -> None:
+        unwritten, self._unwritten = self._unwritten, []
+        # Never blocks: the transport buffers what the socket does not take at
+        # once, and the watchdog bounds a Redis that stops reading.
+        try:
+            transport.write(b"".join(unwritten))
+        except Exception as exc:  # the transport broke (an SSL error, say)
+            self._fail(exc)
 
     async def _flush(self) -> None:
         if not self._unwritten:
             return
         try:
-            if not self._connected:
+            if self._transport is None:
                 await self._connect()
-            if self._unwritten:  # unless a flush that connected first wrote them
-                unwritten, self._unwritten = self._unwritten, []
-                # It writes before its first await: whoever flushes next writes after.
-                await self._connection.send_packed_command(unwritten, check_health=False)
-        except Exception as exc:  # cannot connect, or redis-py dropped the connection
+        except Exception as exc:  # cannot connect
             self._fail(exc)
+            return
+        if self._transport is not None and self._unwritten:  # unless a flush wrote them
+            self._write(self._transport)
 
     def _flush_soon(self) -> None:
         self._flush_due = False
-        if self._unwritten:  # nobody has called since: write them in a task of their own
-            task = asyncio.ensure_future(self._flush())
-            self._flushes.add(task)
-            task.add_done_callback(self._flushes.discard)
+        if not self._unwritten:  # a call wrote them since
+            return
+        if self._transport is not None:
+            self._write(self._transport)
+            return
+        task = asyncio.ensure_future(self._flush())  # connect first, in a task of its own
+        self._flushes.add(task)
+        task.add_done_callback(self._flushes.discard)
 
     async def _connect(self) -> None:
         async with self._connecting:
-            if self._connected:
+            if self._transport is not None:
                 return
             if self._closed:
                 raise RedisConnectionError("the Redis limiter is closed")
-            if self._reader is not None:  # the last connection's, already cancelled
-                await asyncio.gather(self._reader, return_exceptions=True)
-            await bounded(self._connection.connect(), self._timeout)
-            self._connected = True
-            self._reader = asyncio.create_task(self._read())
+            connection = self._connection
+            await connection.disconnect(nowait=True)  # what is left of a dropped connection
+            await bounded(connection.connect(), self._timeout)
+            # redis-py has connected, authenticated and selected the database: from
+            # here on the answers go to our protocol, not to redis-py's stream reader.
+            transport = connection._writer.transport
+            parse_error = connection._parser.parse_error  # redis-py's error classes
+            reader = Reader(protocolError=InvalidResponse, replyError=parse_error)
+            answers = _Answers(self, reader)
+            transport.set_protocol(answers)
+            self._transport, self._answers = transport, answers
 
-    async def _read(self) -> None:
-        connection = self._connection
-        # redis-py's parser itself (hiredis's when installed): the connection's
-        # read_response() adds per-answer work (an error text made in advance,
-        # error answers raised and caught) that cost about a tenth of a slot.
-        parser = connection._parser
-        try:
-            while True:
-                answer = await parser.read_response()  # an error answer is a value
-                if not self._pending:
-                    raise RedisConnectionError("Redis sent an answer nobody asked for")
-                _, future = self._pending.popleft()
-                if future.done():  # its caller gave up
-                    continue
-                if isinstance(answer, ResponseError):
-                    future.set_exception(answer)
-                else:
-                    future.set_result(answer)
-        except asyncio.CancelledError:
-            pass
-        except OSError as exc:  # what read_response() would have wrapped
-            self._fail(RedisConnectionError(f"lost the connection to Redis: {exc}"))
-        except Exception as exc:
-            self._fail(exc)
-        finally:
-            await connection.disconnect(nowait=True)
+    def _settle(self, answer: Any) -> None:
+        """Hand the answer Redis sent to the oldest command still unanswered."""
+        if not self._pending:
+            self._fail(RedisConnectionError("Redis sent an answer nobody asked for"))
+            return
+        _, future = self._pending.popleft()
+        if future.done():  # its caller gave up
+            return
+        if isinstance(answer, ResponseError):
+            future.set_exception(answer)
+        else:
+            future.set_result(answer)
 
     def _fail(self, exc: BaseException) -> None:
         """Drop the connection; fail every command not yet answered, written or not."""
-        self._connected = False
+        if self._transport is not None:
+            self._transport.close()
+        self._transport = self._answers = None  # a dropped connection's answers go nowhere
         self._unwritten = []
-        if self._reader is not None and self._reader is not asyncio.current_task():
-            self._reader.cancel()
         while self._pending:
             _, future = self._pending.popleft()
             if not future.done():
@@ -184,6 +188,36 @@ class Pipe:
             self._watchdog = loop.call_at(deadline, self._watch)
             return
         self._fail(RedisTimeoutError(f"Redis did not answer within {self._timeout:g} s"))
+
+
+class _Answers(asyncio.Protocol):
+    """The protocol of a connection ``Pipe`` took over: Redis's answers, parsed by hiredis."""
+
+    def __init__(self, pipe: Pipe, reader: Reader) -> None:
+        self._pipe = pipe
+        self._reader = reader
+
+    def data_received(self, data: bytes) -> None:
+        pipe = self._pipe
+        if pipe._answers is not self:  # dropped; a closing SSL transport may still deliver
+            return
+        reader = self._reader
+        reader.feed(data)
+        try:
+            # False: no complete answer yet. The limiter's commands answer integers
+            # and strings, never RESP3's false.
+            while (answer := reader.gets()) is not False:
+                pipe._settle(answer)
+                if pipe._answers is not self:
+                    return
+        except Exception as exc:  # not Redis's protocol
+            pipe._fail(exc)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        pipe = self._pipe
+        if pipe._answers is self:
+            reason = f": {exc}" if exc is not None else ""
+            pipe._fail(RedisConnectionError(f"lost the connection to Redis{reason}"))
 
 
 async def bounded(command: Awaitable[_T], timeout: float) -> _T:

@@ -50,13 +50,14 @@ try:
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import NoScriptError
     from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    from ._redis_pipe import Pipe, bounded  # which needs hiredis
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
-        "RedisCompanyLimiter needs redis-py: pip install 'codat-sync-expenses[redis]'"
+        "RedisCompanyLimiter needs redis-py and hiredis: pip install 'codat-sync-expenses[redis]'"
     ) from exc
 
 from . import _params as check
-from ._redis_pipe import Pipe, bounded
 from .errors import PoolTimeoutError
 from .limits import CODAT_MAX_IN_FLIGHT, LocalCompanyLimiter
 
