@@ -4,7 +4,7 @@ redis-py's client checks a connection out of its pool for every command, runs it
 inside its retry machinery and holds the connection until the answer is read;
 for the limiter's short scripts that cost more CPU than Redis took to answer.
 ``Pipe`` lets one of redis-py's own connections connect, authenticate and select
-the database, then takes its transport over: commands are packed by redis-py and
+the database, then takes its transport over: commands are packed by hiredis and
 written straight to the transport, and the transport hands what Redis sends to a
 ``hiredis.Reader`` that settles the commands' futures in order, with no task
 between the socket and the caller. Commands posted in one turn of the event loop
@@ -20,7 +20,7 @@ import sys
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from hiredis import Reader
+from hiredis import Reader, pack_command
 from redis.asyncio.connection import ConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import InvalidResponse, ResponseError
@@ -66,7 +66,7 @@ class Pipe:
             return answer
         now = loop.time()
         self._pending.append((now, answer))
-        self._unwritten.extend(self._connection.pack_command(*args))
+        self._unwritten.append(pack_command(args))  # type: ignore[arg-type] # stub wants a 1-tuple
         if not self._flush_due:
             self._flush_due = True
             loop.call_soon(self._flush_soon)

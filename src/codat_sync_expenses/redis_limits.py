@@ -54,7 +54,8 @@ try:
     from ._redis_pipe import Pipe, bounded  # which needs hiredis
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
-        "RedisCompanyLimiter needs redis-py and hiredis: pip install 'codat-sync-expenses[redis]'"
+        "RedisCompanyLimiter needs redis-py and hiredis 2.2.1 or later: "
+        "pip install 'codat-sync-expenses[redis]'"
     ) from exc
 
 from . import _params as check
