@@ -289,6 +289,20 @@ async def test_a_waiter_that_gives_up_leaves_the_queue(redis_url: str, prefix: s
             assert time.monotonic() - started < 1
 
 
+async def test_back_to_back_slots_get_back_the_slot_they_released(
+    redis_url: str, prefix: str
+) -> None:
+    # One slot and a long lease: a release that went missing would time the next one out.
+    async with limiter(redis_url, prefix, max_in_flight=1, lease=30) as shared:
+        async with shared.slot("acme", timeout=0.5), shared.slot("globex", timeout=0.5):
+            pass  # two releases in one turn of the event loop
+        for company in ("acme", "acme", "globex", "acme", "globex", "globex"):
+            async with shared.slot(company, timeout=0.5):
+                assert await holders(redis_url, prefix, company) == 1
+    assert await holders(redis_url, prefix, "acme") == 0
+    assert await holders(redis_url, prefix, "globex") == 0
+
+
 async def test_two_companies_never_share_a_budget(redis_url: str, prefix: str) -> None:
     async with (
         limiter(redis_url, prefix, max_in_flight=2) as first,

@@ -19,9 +19,10 @@ so it is atomic:
 
 An uncontended slot costs one round trip: the acquire. Below the limit with nobody
 waiting, the scripts skip their tidying, which changes no decision there. The release
-goes out with the next command or before the event loop's turn ends, on a connection
-that pipelines the scripts (``_redis_pipe``); its answer is handled when it comes,
-and ``aclose()`` waits for it.
+waits for the end of the event loop's turn: when the same process asks for a slot of
+the same company before then, one script releases and acquires; otherwise it goes out
+alone, on a connection that pipelines the scripts (``_redis_pipe``). Its answer is
+handled when it comes, and ``aclose()`` waits for it.
 
 Times come from Redis's ``TIME``, so the workers' clocks need not agree. While Redis
 cannot be reached, each process falls back to a ``LocalCompanyLimiter`` of the same
@@ -110,8 +111,6 @@ local function grant()
 end
 """
 
-# 0 when the token holds a slot; otherwise it is queued (or its place renewed)
-# and the answer is the milliseconds until the earliest lease could lapse.
 # A free slot with nobody waiting is taken at once: tried before tidying, and again after.
 _TAKE_IF_FREE = """
 if redis.call('ZCARD', queue) == 0 and redis.call('ZCARD', holders) < limit then
@@ -120,9 +119,10 @@ if redis.call('ZCARD', queue) == 0 and redis.call('ZCARD', holders) < limit then
 end
 """
 
-_ACQUIRE = (
-    _ARGUMENTS
-    + _CLOCK
+# 0 when the token holds a slot; otherwise it is queued (or its place renewed)
+# and the answer is the milliseconds until the earliest lease could lapse.
+_TAKE = (
+    _CLOCK
     + _TAKE_IF_FREE
     + _TIDY
     + """
@@ -142,23 +142,29 @@ return redis.call('ZRANGE', holders, 0, 0, 'WITHSCORES')[2] - now
 """
 )
 
-# Give the slot or the place in the queue back, and hand free slots on.
-_RELEASE = (
-    _ARGUMENTS
-    + """
-if redis.call('ZREM', holders, token) == 1 and redis.call('ZCARD', queue) == 0 then
-  return 0
-end
+# release(token) gives the slot or the place in the queue back, and hands free slots on.
+_RELEASE_FUNCTION = (
+    """
+local function release(token)
+  if redis.call('ZREM', holders, token) == 1 and redis.call('ZCARD', queue) == 0 then
+    return
+  end
 """
     + _CLOCK
     + _TIDY
     + """
-redis.call('ZREM', queue, token)
-redis.call('ZREM', waiting, token)
-grant()
-return 0
+  redis.call('ZREM', queue, token)
+  redis.call('ZREM', waiting, token)
+  grant()
+end
 """
 )
+
+_ACQUIRE = _ARGUMENTS + _TAKE
+_RELEASE = _ARGUMENTS + _RELEASE_FUNCTION + "release(token)\nreturn 0\n"
+# ARGV[5]'s release, then the acquire: the same worker's next slot for the same
+# company, one script where two would run one after the other.
+_RELEASE_THEN_ACQUIRE = _ARGUMENTS + _RELEASE_FUNCTION + "release(ARGV[5])\n" + _TAKE
 
 # 1 when the lease was extended, 0 when it had already lapsed and was taken back.
 _RENEW = (
@@ -239,8 +245,14 @@ class RedisCompanyLimiter:
         self._pipe = Pipe(self._redis.connection_pool, redis_timeout)
         self._acquire_script = _Script(_ACQUIRE)
         self._release_script = _Script(_RELEASE)
+        self._release_then_acquire_script = _Script(_RELEASE_THEN_ACQUIRE)
         self._renew_script = _Script(_RENEW)
-        self._scripts = (self._acquire_script, self._release_script, self._renew_script)
+        self._scripts = (
+            self._acquire_script,
+            self._release_script,
+            self._release_then_acquire_script,
+            self._renew_script,
+        )
         self._worker = uuid.uuid4().hex.encode()
         self._wake_prefix = f"{key_prefix}:wake:"
         # Encoded once: the arguments after the token are the same on every call.
@@ -251,6 +263,8 @@ class RedisCompanyLimiter:
         self._listener: asyncio.Task[None] | None = None
         self._subscribing = asyncio.Lock()
         self._background: set[asyncio.Task[None]] = set()
+        # A release not posted yet: (keys, token).
+        self._held_back: tuple[_Keys, bytes] | None = None
         self._local = LocalCompanyLimiter(max_in_flight)
         self._redis_down_until: float | None = None
 
@@ -278,6 +292,7 @@ class RedisCompanyLimiter:
         Slots still held lapse with their leases.
         """
         # Every command is bounded by redis_timeout.
+        self._post_held_back()
         await self._pipe.drain()  # the last releases' answers
         # Renewals, and releases that had to load the scripts again.
         await asyncio.gather(*self._background, return_exceptions=True)
@@ -288,12 +303,14 @@ class RedisCompanyLimiter:
         await self._local.aclose()
         await self._redis.aclose()
 
-    def _evalsha(self, script: _Script, keys: _Keys, token: bytes) -> tuple[bytes, ...]:
+    def _evalsha(
+        self, script: _Script, keys: _Keys, token: bytes, *more: bytes
+    ) -> tuple[bytes, ...]:
         """One run of ``script`` for ``token``, as the words of an EVALSHA command."""
-        return (b"EVALSHA", script.sha, b"4", *keys, token, *self._fixed_args)
+        return (b"EVALSHA", script.sha, b"4", *keys, token, *self._fixed_args, *more)
 
-    async def _run(self, script: _Script, keys: _Keys, token: bytes) -> int:
-        command = self._evalsha(script, keys, token)
+    async def _run(self, script: _Script, keys: _Keys, token: bytes, *more: bytes) -> int:
+        command = self._evalsha(script, keys, token, *more)
         try:
             answer = await self._pipe.call(*command)
         except NoScriptError:
@@ -312,8 +329,14 @@ class RedisCompanyLimiter:
         listening = self._listener is not None and not self._listener.done()
         granted = asyncio.get_running_loop().create_future()
         self._grants[token] = granted
+        held_back = self._held_back
         try:
-            wait_ms = await self._run(self._acquire_script, keys, token)
+            if held_back is not None and held_back[0] == keys:
+                self._held_back = None
+                script = self._release_then_acquire_script
+                wait_ms = await self._run(script, keys, token, held_back[1])
+            else:
+                wait_ms = await self._run(self._acquire_script, keys, token)
             if not listening and wait_ms:
                 await self._listen()
                 # A grant published before the subscription was live went unheard.
@@ -344,8 +367,21 @@ class RedisCompanyLimiter:
             del self._grants[token]
 
     def _release(self, keys: _Keys, token: bytes) -> None:
-        # Written with the next command or before this turn of the event loop ends;
-        # the caller need not wait for Redis's answer (aclose() does).
+        # Held back to the end of this turn of the event loop: the next acquire for
+        # the same company, when it comes first, carries it. Either way the caller
+        # need not wait for Redis's answer (aclose() does).
+        if self._held_back is None:
+            asyncio.get_running_loop().call_soon(self._post_held_back)
+        else:
+            self._post_release(*self._held_back)
+        self._held_back = (keys, token)
+
+    def _post_held_back(self) -> None:
+        held_back, self._held_back = self._held_back, None
+        if held_back is not None:
+            self._post_release(*held_back)
+
+    def _post_release(self, keys: _Keys, token: bytes) -> None:
         answer = self._pipe.post(*self._evalsha(self._release_script, keys, token))
         answer.add_done_callback(functools.partial(self._released, keys, token))
 
