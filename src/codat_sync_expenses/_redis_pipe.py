@@ -59,24 +59,15 @@ class Pipe:
         Returns the future of its answer; an error answer is its exception, and so
         is whatever kept the command from being written or answered.
         """
-        loop = asyncio.get_running_loop()
-        answer: asyncio.Future[Any] = loop.create_future()
-        if self._closed:
-            answer.set_exception(RedisConnectionError("the Redis limiter is closed"))
-            return answer
-        now = loop.time()
-        self._pending.append((now, answer))
-        self._unwritten.append(pack_command(args))  # type: ignore[arg-type] # stub wants a 1-tuple
+        answer = self._queue(args)
         if not self._flush_due:
             self._flush_due = True
-            loop.call_soon(self._flush_soon)
-        if self._watchdog is None:
-            self._watchdog = loop.call_at(now + self._timeout, self._watch)
+            asyncio.get_running_loop().call_soon(self._flush_soon)
         return answer
 
     async def call(self, *args: bytes) -> Any:
         """Write one command, with any posted before it, and return its answer."""
-        answer = self.post(*args)
+        answer = self._queue(args)
         if self._transport is not None:
             self._write(self._transport)
         else:
@@ -103,6 +94,19 @@ class Pipe:
         self._closed = True
         self._fail(RedisConnectionError("the Redis limiter is closed"))
         await self._connection.disconnect(nowait=True)
+
+    def _queue(self, args: tuple[bytes, ...]) -> asyncio.Future[Any]:
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[Any] = loop.create_future()
+        if self._closed:
+            answer.set_exception(RedisConnectionError("the Redis limiter is closed"))
+            return answer
+        now = loop.time()
+        self._pending.append((now, answer))
+        self._unwritten.append(pack_command(args))  # type: ignore[arg-type] # stub wants a 1-tuple
+        if self._watchdog is None:
+            self._watchdog = loop.call_at(now + self._timeout, self._watch)
+        return answer
 
     def _write(self, transport: asyncio.Transport) -> None:
         unwritten, self._unwritten = self._unwritten, []
