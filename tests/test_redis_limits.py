@@ -33,19 +33,26 @@ LEASE = 1.0  # seconds; short so that the kill test is quick
 class RedisServer:
     """A private redis-server on 127.0.0.1: no persistence, stopped by the test."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, tls: bool = False) -> None:
         executable = shutil.which("redis-server")
         if executable is None:
             reason = "redis-server not found on PATH (apt-get install redis-server)"
             if os.environ.get("CI"):
                 pytest.fail(f"{reason}; .ci/run installs it, so CI must have it")
             pytest.skip(reason)
+        port = closed_port()
         self._command = [
             executable,
-            *("--bind", "127.0.0.1", "--port", str(closed_port())),
+            *("--bind", "127.0.0.1", "--port", str(port)),
             *("--save", "", "--appendonly", "no", "--dir", str(directory)),
         ]
-        self.url = f"redis://127.0.0.1:{self._command[4]}/0"
+        self.url = f"redis://127.0.0.1:{port}/0"
+        if tls:  # TLS only, with a certificate of its own for 127.0.0.1
+            cert, key = self_signed_certificate(directory)
+            self._command[4] = "0"
+            self._command += ["--tls-port", str(port), "--tls-auth-clients", "no"]
+            self._command += ["--tls-cert-file", str(cert), "--tls-key-file", str(key)]
+            self.url = f"rediss://127.0.0.1:{port}/0?ssl_ca_certs={cert}"
         self._process: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
@@ -72,6 +79,24 @@ class RedisServer:
             self._process.terminate()
             self._process.communicate()
             self._process = None
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made by the openssl command."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl not found on PATH")
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(  # noqa: S603 - our own command line
+        [
+            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
 
 
 @pytest.fixture(scope="session")
@@ -481,6 +506,25 @@ async def test_a_dropped_connection_fails_its_commands_and_the_next_one_reconnec
 async def connection_named(client: redis.Redis, name: str) -> dict[str, str] | None:
     """The server's view of the client connection called ``name``, if it is connected."""
     return next((each for each in await client.client_list() if each["name"] == name), None)
+
+
+async def test_a_tls_redis_shares_the_budget_like_a_plain_one(tmp_path: Path) -> None:
+    # The pipe takes the TLS transport over after redis-py's handshake, as a plain one.
+    server = RedisServer(tmp_path, tls=True)
+    server.start()
+    try:
+        async with (
+            limiter(server.url, "tls", max_in_flight=2) as first,
+            limiter(server.url, "tls", max_in_flight=2) as second,
+        ):
+            for _ in range(3):
+                async with first.slot("acme", timeout=1), second.slot("acme", timeout=1):
+                    with pytest.raises(errors.PoolTimeoutError):
+                        async with second.slot("acme", timeout=0.1):
+                            pass
+        assert await holders(server.url, "tls", "acme") == 0
+    finally:
+        server.stop()
 
 
 async def holders(url: str, prefix: str, company: str) -> int:
