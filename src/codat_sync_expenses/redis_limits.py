@@ -56,7 +56,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
         "RedisCompanyLimiter needs redis-py and hiredis 2.2.1 or later: "
-        "pip install 'codat-sync-expenses[redis]'"
+        "pip install 'codat-sync-expenses[redis]' 'hiredis>=2.2.1'"
     ) from exc
 
 from . import _params as check
@@ -265,6 +265,9 @@ class RedisCompanyLimiter:
         self._background: set[asyncio.Task[None]] = set()
         # A release not posted yet: (keys, token).
         self._held_back: tuple[_Keys, bytes] | None = None
+        # The slots held through Redis; one timer renews them all every third of the lease.
+        self._held: set[_Slot] = set()
+        self._renewing: asyncio.TimerHandle | None = None
         self._local = LocalCompanyLimiter(max_in_flight)
         self._redis_down_until: float | None = None
 
@@ -291,6 +294,9 @@ class RedisCompanyLimiter:
 
         Slots still held lapse with their leases.
         """
+        if self._renewing is not None:
+            self._renewing.cancel()
+            self._renewing = None
         # Every command is bounded by redis_timeout.
         self._post_held_back()
         await self._pipe.drain()  # the last releases' answers
@@ -396,6 +402,21 @@ class RedisCompanyLimiter:
                 "a Redis concurrency slot's release failed (%s); it lapses with its lease", exc
             )
 
+    def _hold(self, slot: _Slot) -> None:
+        self._held.add(slot)
+        if self._renewing is None:
+            loop = asyncio.get_running_loop()
+            self._renewing = loop.call_later(self.lease / 3, self._renew_held)
+
+    def _renew_held(self) -> None:
+        self._renewing = None
+        if self._held:
+            # A slot taken since the last round is renewed early: a timer per slot
+            # would cost every slot, most of which end within a third of the lease.
+            for slot in self._held:
+                self._spawn(slot._renew())
+            self._renewing = asyncio.get_running_loop().call_later(self.lease / 3, self._renew_held)
+
     async def _release_again(self, keys: _Keys, token: bytes) -> None:
         with contextlib.suppress(*_UNREACHABLE):
             await self._run(self._release_script, keys, token)
@@ -467,10 +488,10 @@ class RedisCompanyLimiter:
 class _Slot:
     """One attempt's hold on a slot: shared through Redis, or local while Redis is out.
 
-    A slot held through Redis renews its lease every third of the lease until released.
+    A slot held through Redis has its lease renewed every third of the lease until released.
     """
 
-    __slots__ = ("_company_id", "_keys", "_limiter", "_local", "_timeout", "_timer", "_token")
+    __slots__ = ("_company_id", "_keys", "_limiter", "_local", "_timeout", "_token")
 
     def __init__(self, limiter: RedisCompanyLimiter, company_id: str, timeout: float | None):
         self._limiter = limiter
@@ -479,7 +500,6 @@ class _Slot:
         self._keys = _keys(limiter._key_prefix, company_id)
         self._token = b"%b:%d" % (limiter._worker, next(limiter._tokens))
         self._local: AbstractAsyncContextManager[None] | None = None
-        self._timer: asyncio.TimerHandle | None = None
 
     async def __aenter__(self) -> None:
         limiter, timeout = self._limiter, self._timeout
@@ -490,7 +510,7 @@ class _Slot:
             except _UNREACHABLE as exc:
                 limiter._note_unreachable(exc)
             else:
-                self._renew_later()
+                limiter._hold(self)
                 return
         left = None if deadline is None else max(0.0, deadline - time.monotonic())
         self._local = limiter._local.slot(self._company_id, timeout=left)
@@ -505,33 +525,22 @@ class _Slot:
         if self._local is not None:
             await self._local.__aexit__(exc_type, exc, traceback)
             return
-        assert self._timer is not None
-        self._timer.cancel()
-        self._timer = None
+        self._limiter._held.discard(self)  # gone already if its lease lapsed
         self._limiter._release(self._keys, self._token)
-
-    def _renew_later(self) -> None:
-        self._timer = asyncio.get_running_loop().call_later(self._limiter.lease / 3, self._fire)
-
-    def _fire(self) -> None:
-        self._limiter._spawn(self._renew())
 
     async def _renew(self) -> None:
         limiter = self._limiter
-        if self._timer is None:
-            return  # released since the timer fired: the release was posted first
+        if self not in limiter._held:
+            return  # released since the round began: the release was posted first
         try:
             held = await limiter._run(limiter._renew_script, self._keys, self._token)
         except _UNREACHABLE as exc:
             limiter._note_unreachable(exc)
-            held = 1  # keep trying: Redis may be back before the lease lapses
-        if self._timer is None:
-            return  # released while the renewal ran
-        if not held:
+            return  # the next round tries again: Redis may be back before the lease lapses
+        if not held and self in limiter._held:  # not released while the renewal ran
+            limiter._held.remove(self)
             logger.warning(
                 "a Redis concurrency slot's lease lapsed while its request ran; "
                 "the company may briefly see more than %d requests in flight",
                 limiter.max_in_flight,
             )
-        else:
-            self._renew_later()
