@@ -1,13 +1,15 @@
 """``nox -s bench`` (part two): what a per-company slot adds to one call.
 
 Sequential calls, so no acquire shares its round trip with another call's (a
-release goes out with the next acquire, as in any sequence of calls): a bare
+release and the next acquire run as one script, as in any sequence of calls): a bare
 slot, and a ``get_async`` against ``server.py`` through a client whose
 ``company_limit`` is None, the in-process ``LocalCompanyLimiter`` (the default)
 or a ``RedisCompanyLimiter`` on a private redis-server on loopback, beside the
 floor: one bare PING round trip to that redis-server over asyncio streams. Contenders
 interleave round by round; medians per call, wall-clock and CPU, are reported
-with the load average. Options: ``--rounds N``, ``--calls N``.
+with the load average, and so is a slot's cost over the floor of the same round,
+which moves less with the machine's state than either. Options: ``--rounds N``,
+``--calls N``.
 """
 
 from __future__ import annotations
@@ -156,6 +158,12 @@ async def _measure(redis_url: str, api_url: str, rounds: int, calls: int) -> Non
         )
     floor = statistics.median(results["slot wall"][FLOOR])
     print(f"one bare round trip to the same Redis takes {floor / 1000:.3f} ms on this machine")
+    slots, floors = results["slot wall"]["RedisCompanyLimiter"], results["slot wall"][FLOOR]
+    over = [slot - ping for slot, ping in zip(slots, floors, strict=True)]
+    print(
+        f"a slot takes {statistics.median(over) / 1000:.3f} ms [{min(over) / 1000:.3f}-"
+        f"{max(over) / 1000:.3f}] more than the bare round trip of the same round"
+    )
 
 
 def _print(title: str, results: dict[str, list[float]]) -> None:
