@@ -531,7 +531,7 @@ class _Slot:
     async def _renew(self) -> None:
         limiter = self._limiter
         if self not in limiter._held:
-            return  # released since the round began: the release was posted first
+            return  # released since the round began
         try:
             held = await limiter._run(limiter._renew_script, self._keys, self._token)
         except _UNREACHABLE as exc:
