@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
+import shutil
 import subprocess
 import sys
 import venv
@@ -30,6 +32,7 @@ def main() -> None:
             _venv_with_uv()
         _run(BIN / "uv", "pip", "install", "-q", "--python", BIN / "python", "-U", *TOOLS)
         STAMP.write_text("\n".join(TOOLS))
+    _every_pyenv_python()
     os.chdir(ROOT)
     os.execv(BIN / "nox", [str(BIN / "nox"), *sys.argv[1:]])  # noqa: S606 - the venv's own nox
 
@@ -45,6 +48,20 @@ def _venv_with_uv() -> None:
     # No pip here (Debian's python3 without python3-pip), or one without --python.
     venv.create(ROOT / ".venv", clear=True, with_pip=True)
     _run(BIN / "python", "-m", "pip", "install", "-q", "uv")
+
+
+def _every_pyenv_python() -> None:
+    """Let nox find every Python 3.10-3.13 that pyenv has, not only the one it has active."""
+    if shutil.which("pyenv") is None:
+        return
+    active = _output("pyenv", "version-name").split(":")[0]
+    installed = _output("pyenv", "versions", "--bare", "--skip-aliases").split()
+    supported = [v for v in installed if re.match(r"3\.1[0-3]\.\d+$", v) and v != active]
+    os.environ["PYENV_VERSION"] = ":".join([active, *supported])  # the active one stays first
+
+
+def _output(*command: str) -> str:
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()  # noqa: S603
 
 
 def _run(*command: str | Path) -> None:
