@@ -56,8 +56,9 @@ def app(codat_fake: FakeCodatServer) -> TestClient:
 
 
 def test_a_created_customer_is_answered_in_codats_json_and_can_be_read_back(
-    app: TestClient, codat_company: CodatCompany
+    app: TestClient, codat_fake: FakeCodatServer, codat_company: CodatCompany
 ) -> None:
+    codat_fake.settle_next_push(PushOutcome.success())  # at once: no poll to wait for
     with app:
         created = app.post(
             f"/companies/{codat_company.id}/connections/{codat_company.connection_id}/customers",

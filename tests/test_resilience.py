@@ -373,7 +373,7 @@ async def test_a_slow_answer_within_the_timeout_succeeds_and_beyond_it_times_out
 ) -> None:
     fake.inject("list-customers", Fault.delay(0.05))
     assert len(await codat.customers.list_async(company_id=company.id, timeout=5)) == 25
-    fake.inject("list-customers", Fault.delay(2))
+    fake.inject("list-customers", Fault.delay(0.5))  # five times the timeout
     with pytest.raises(errors.APITimeoutError):
         await codat.customers.list_async(company_id=company.id, timeout=0.1)
 

@@ -121,7 +121,7 @@ async def test_a_push_whose_timeout_ran_out_while_connecting_was_not_sent_and_is
 
 async def test_connect_timeout_does_not_cover_waiting_for_a_free_connection() -> None:
     async def slow(request: web.Request) -> web.Response:
-        await asyncio.sleep(0.5)  # the fault: a slow answer holds the only connection
+        await asyncio.sleep(0.3)  # the fault: a slow answer holds the only connection
         return await _answer(request)
 
     async with (
