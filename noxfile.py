@@ -1,10 +1,10 @@
 """Every developer and CI task: `nox` runs what CI runs; `nox -s NAME` one task.
 
 The test sessions install the wheel that `package` builds, not the source tree,
-so what is tested is what users get. Sessions run five at a time: a test session
-waits (on sockets, subprocesses, timeouts) about half of its time, and with five
-two cores stay busy. An interpreter this machine lacks is skipped with a note,
-except on CI.
+so what is tested is what users get. Every session runs at once: a test session
+waits (on sockets, subprocesses, timeouts) about half of its time, so the others
+fill two cores around it. An interpreter this machine lacks is skipped with a
+note, except on CI.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ _LATEST = [
 def tests(session: nox.Session, extras: str) -> None:
     """The test suite against the built wheel at the latest releases, with ``extras`` installed."""
     _install_wheel(session, extras, *_groups("test"))
-    session.run("pytest", *RUNTIME_TESTS, *session.posargs)
+    _pytest(session)
 
 
 @nox.session(python=PYTHONS[0], requires=["package"])
@@ -172,7 +172,14 @@ def tests_lowest(session: nox.Session) -> None:
     Path(floors).write_text("\n".join(_floors()) + "\n")
     session.log("floors: " + ", ".join(_floors()))
     _install_wheel(session, EXTRAS, "-c", floors, *_groups("test"))
-    session.run("pytest", *RUNTIME_TESTS, *session.posargs)
+    _pytest(session)
+
+
+def _pytest(session: nox.Session) -> None:
+    """The runtime tests; the oldest and the newest Python run them in reverse order."""
+    reversed_order = session.python in (PYTHONS[0], PYTHONS[-1])
+    env = {"CODAT_TESTS_ORDER": "reversed"} if reversed_order else {}
+    session.run("pytest", *RUNTIME_TESTS, *session.posargs, env=env)
 
 
 def _floors() -> list[str]:
