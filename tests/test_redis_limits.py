@@ -14,7 +14,9 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+import hiredis
 import pytest
 import redis.asyncio as redis
 from aiohttp import web
@@ -503,6 +505,64 @@ async def test_a_dropped_connection_fails_its_commands_and_the_next_one_reconnec
         await client.aclose()
 
 
+async def test_the_pipe_speaks_resp2_even_where_the_url_asks_for_resp3(redis_url: str) -> None:
+    # Under RESP3 a server may push messages nobody asked for, which the pipe would
+    # hand to the oldest command waiting; redis-py 8 defaults to RESP3.
+    name = f"pipe-{uuid.uuid4().hex}"
+    client = redis.Redis.from_url(redis_url)
+    try:
+        async with pipe(f"{redis_url}?protocol=3&client_name={name}") as commands:
+            assert await commands.call(b"PING") == b"PONG"
+            mine = await connection_named(client, name)
+            assert mine is not None
+            assert mine["resp"] == "2"
+    finally:
+        await client.aclose()
+
+
+async def test_a_redis_still_loading_its_data_counts_as_unreachable(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A restarted Redis answers -LOADING until its data is in memory: redis-py's class for
+    # that error is a ConnectionError, so the process limits itself meanwhile.
+    scripts: list[bytes] = []
+    handlers: set[asyncio.Task[Any]] = set()
+
+    async def loading(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        handler = asyncio.current_task()
+        assert handler is not None
+        handlers.add(handler)
+        commands = hiredis.Reader()
+        try:
+            while data := await reader.read(65536):
+                commands.feed(data)
+                while (command := commands.gets()) is not False:
+                    if command[0].upper() == b"EVALSHA":
+                        scripts.append(command[0])
+                        writer.write(b"-LOADING Redis is loading the dataset in memory\r\n")
+                    else:  # the connection's own setup: CLIENT SETINFO and the like
+                        writer.write(b"+OK\r\n")
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(loading, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with (
+            limiter(f"redis://127.0.0.1:{port}/0", "loading", max_in_flight=1) as shared,
+            shared.slot("acme", timeout=1),
+        ):
+            entered = True
+        # The limiter closed its connections, so each handler has its end of file.
+        await asyncio.wait_for(asyncio.gather(*handlers), 5)
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert entered
+    assert scripts  # Redis was asked, and answered LOADING
+    assert "Redis is unreachable (Redis is loading the dataset in memory)" in caplog.text
+
+
 async def connection_named(client: redis.Redis, name: str) -> dict[str, str] | None:
     """The server's view of the client connection called ``name``, if it is connected."""
     return next((each for each in await client.client_list() if each["name"] == name), None)
@@ -546,6 +606,16 @@ async def test_the_limiter_shows_no_password_in_its_repr_or_warnings(
         assert "hunter2" not in repr(shared)
     assert "Redis is unreachable" in caplog.text
     assert "hunter2" not in caplog.text
+
+
+def test_a_url_that_redis_py_cannot_parse_is_refused_without_quoting_it() -> None:
+    # urllib reads an unescaped '#' in a password as the start of a fragment, and
+    # redis-py's own error then quotes what it took for the port: the password.
+    with pytest.raises(ValueError, match="url is not a valid Redis URL") as caught:
+        RedisCompanyLimiter("redis://user:hunter2#secret@127.0.0.1:6379/0")
+    assert "hunter2" not in str(caught.value)
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
 
 
 @pytest.mark.parametrize(

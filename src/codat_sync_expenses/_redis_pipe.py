@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from hiredis import Reader, pack_command
 from redis.asyncio.connection import ConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import InvalidResponse, ResponseError
+from redis.exceptions import InvalidResponse
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 _T = TypeVar("_T")
@@ -41,6 +41,10 @@ class Pipe:
         """Make the connection from ``pool``'s settings; nothing connects yet."""
         # redis-py leaves its connections partly untyped.
         self._connection: Any = pool.make_connection()  # type: ignore[no-untyped-call]
+        # RESP2, whatever the URL or redis-py's default: under RESP3 a server may push
+        # messages nobody asked for (redis-py 8 opts in to maintenance notices), and
+        # the pipe hands every answer to the oldest command waiting.
+        self._connection.protocol = 2
         self._timeout = timeout
         self._unwritten: list[bytes] = []
         # (when it was posted, the future of its answer), in the order Redis answers.
@@ -93,6 +97,9 @@ class Pipe:
         await self.drain()
         self._closed = True
         self._fail(RedisConnectionError("the Redis limiter is closed"))
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         await self._connection.disconnect(nowait=True)
 
     def _queue(self, args: tuple[bytes, ...]) -> asyncio.Future[Any]:
@@ -166,7 +173,9 @@ class Pipe:
         _, future = self._pending.popleft()
         if future.done():  # its caller gave up
             return
-        if isinstance(answer, ResponseError):
+        # An error answer, as redis-py's parse_error classed it: a ResponseError, or a
+        # ConnectionError for a Redis that is loading its data or refuses the client.
+        if isinstance(answer, Exception):
             future.set_exception(answer)
         else:
             future.set_result(answer)

@@ -232,14 +232,21 @@ class RedisCompanyLimiter:
         self._key_prefix = key_prefix
         # No socket_timeout: the pipe bounds every command with one timer, and the
         # grant listener bounds its own waits.
-        self._redis = redis.Redis.from_url(
-            url,
-            socket_connect_timeout=redis_timeout,
-            socket_timeout=None,
-            # One immediate retry replaces a connection that a Redis restart broke;
-            # more would only delay the fallback while Redis is down.
-            retry=Retry(NoBackoff(), 1),
-        )
+        try:
+            self._redis = redis.Redis.from_url(
+                url,
+                socket_connect_timeout=redis_timeout,
+                socket_timeout=None,
+                # One immediate retry replaces a connection that a Redis restart broke;
+                # more would only delay the fallback while Redis is down.
+                retry=Retry(NoBackoff(), 1),
+            )
+        except ValueError:
+            # Not redis-py's message: for a password with a '#' in it, that quotes it.
+            raise ValueError(
+                "url is not a valid Redis URL (redis://, rediss:// or unix://; "
+                "percent-encode reserved characters in the password)"
+            ) from None
         # The scripts run on a connection of their own, made from the pool's settings;
         # the pool itself serves the grant listener.
         self._pipe = Pipe(self._redis.connection_pool, redis_timeout)
