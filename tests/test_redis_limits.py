@@ -505,6 +505,32 @@ async def test_a_dropped_connection_fails_its_commands_and_the_next_one_reconnec
         await client.aclose()
 
 
+async def test_a_pipe_closed_while_draining_still_disconnects(redis_url: str) -> None:
+    name = f"pipe-{uuid.uuid4().hex}"
+    client = redis.Redis.from_url(redis_url)
+    try:
+        async with pipe(f"{redis_url}?client_name={name}") as commands:
+            unanswered = commands.post(b"BLPOP", f"{name}:empty".encode(), b"0")  # never is
+            while not (mine := await connection_named(client, name)) or mine["cmd"] != "blpop":
+                pass  # each check is a round trip, which lets the pipe write
+            closing = asyncio.ensure_future(commands.aclose())
+            await asyncio.sleep(0)  # aclose() is waiting for the BLPOP's answer
+            closing.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await closing
+            with pytest.raises(RedisConnectionError, match="closed"):
+                await asyncio.wait_for(unanswered, 5)
+            await asyncio.wait_for(gone(client, name), 5)
+    finally:
+        await client.aclose()
+
+
+async def gone(client: redis.Redis, name: str) -> None:
+    """Return once Redis no longer lists the client connection called ``name``."""
+    while await connection_named(client, name) is not None:
+        pass  # each check is a round trip: Redis sees a disconnect a moment after it is made
+
+
 async def test_the_pipe_speaks_resp2_even_where_the_url_asks_for_resp3(redis_url: str) -> None:
     # Under RESP3 a server may push messages nobody asked for, which the pipe would
     # hand to the oldest command waiting; redis-py 8 defaults to RESP3.

@@ -93,14 +93,16 @@ class Pipe:
             await asyncio.wait([answer for _, answer in self._pending])
 
     async def aclose(self) -> None:
-        """Drain, then disconnect; commands posted later fail."""
-        await self.drain()
-        self._closed = True
-        self._fail(RedisConnectionError("the Redis limiter is closed"))
-        if self._watchdog is not None:
-            self._watchdog.cancel()
-            self._watchdog = None
-        await self._connection.disconnect(nowait=True)
+        """Drain, then disconnect, even when cancelled while draining; later commands fail."""
+        try:
+            await self.drain()
+        finally:
+            self._closed = True
+            self._fail(RedisConnectionError("the Redis limiter is closed"))
+            if self._watchdog is not None:
+                self._watchdog.cancel()
+                self._watchdog = None
+            await self._connection.disconnect(nowait=True)
 
     def _queue(self, args: tuple[bytes, ...]) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
