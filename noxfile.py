@@ -1,7 +1,8 @@
 """Every developer and CI task: `nox` runs what CI runs; `nox -s NAME` one task.
 
-The test sessions install the wheel that `package` builds, not the source tree,
-so what is tested is what users get. Every session runs at once: a test session
+The sessions that need the package installed (tests, fuzzing, type and codegen
+checks) install the wheel that `package` builds, not the source tree, so what is
+tested is what users get. Every session runs at once: a test session
 waits (on sockets, subprocesses, timeouts) about half of its time, so the others
 fill two cores around it. An interpreter this machine lacks is skipped with a
 note, except on CI.
@@ -73,10 +74,13 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
-@nox.session
+@nox.session(requires=["package"])
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the package, tests, examples, benchmarks, codegen/ and this file."""
-    session.install("-e", f".[{EXTRAS}]", *_groups("typecheck", "test", "codegen"), "nox")
+    """mypy --strict over the package, tests, examples, benchmarks, codegen/ and this file.
+
+    mypy reads the package from src/; the wheel brings the dependencies it types against.
+    """
+    _install_wheel(session, EXTRAS, *_groups("typecheck", "test", "codegen"), "nox")
     session.run("mypy")
 
 
@@ -87,14 +91,14 @@ def codegen(session: nox.Session) -> None:
     session.run("python", "-m", "codegen.generate", *session.posargs)
 
 
-@nox.session(name="codegen_check")
+@nox.session(name="codegen_check", requires=["package"])
 def codegen_check(session: nox.Session) -> None:
     """Fail when a committed generated file differs from what openapi/ generates.
 
     Then tests/tools/: the generator's and spec tools' tests, which do not
     depend on the Python version or the extras, so the test sessions skip them.
     """
-    session.install("-e", ".", *_groups("test", "codegen"))
+    _install_wheel(session, "", *_groups("test", "codegen"))
     session.run("python", "-m", "codegen.generate", "--check")
     session.run("pytest", "tests/tools", *session.posargs)
 
