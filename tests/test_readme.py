@@ -1,4 +1,4 @@
-"""The README's quick-start runs as pasted, and every public name is documented."""
+"""The README's quick-start runs as pasted, CI runs its test command, every public name has docs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).parent.parent / "README.md"
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
 PUBLIC_MODULES = [
     "codat_sync_expenses",
     "codat_sync_expenses.errors",
@@ -43,6 +44,17 @@ def test_the_quick_start_runs_as_pasted_against_the_fake() -> None:
     active = int(lines[2].removeprefix("active customers: "))
     assert 0 < active < 1001
     assert lines[3].startswith("not found: 404 ")
+
+
+def test_ci_runs_the_readmes_test_command_verbatim() -> None:
+    rows = re.findall(r"^\| the tests \(.*\) \| `([^`]+)` \|$", README.read_text(), re.M)
+    assert len(rows) == 1, "the README's table needs one row with the test command"
+    ci_commands = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert ci_commands[-1] == rows[0]
 
 
 @pytest.mark.parametrize("module_name", PUBLIC_MODULES)
