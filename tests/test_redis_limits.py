@@ -287,11 +287,15 @@ async def queued(url: str, prefix: str, company: str, *, count: int) -> None:
 
 
 async def counted(url: str, key: str, count: int) -> None:
-    """Return once the sorted set ``key`` on the server has ``count`` members."""
+    """Return once the sorted set ``key`` on the server has ``count`` members (5 s at most)."""
     client = redis.Redis.from_url(url)
-    try:
+
+    async def poll() -> None:
         while await client.zcard(key) != count:
             pass  # each check is a round trip to the server, which lets the limiters run
+
+    try:
+        await asyncio.wait_for(poll(), 5)
     finally:
         await client.aclose()
 
@@ -494,8 +498,7 @@ async def test_a_dropped_connection_fails_its_commands_and_the_next_one_reconnec
             # Redis answers neither until the list gets an item: it never does.
             blocked = commands.post(b"BLPOP", f"{name}:empty".encode(), b"0")
             queued_behind = commands.post(b"PING")
-            while not (mine := await connection_named(client, name)) or mine["cmd"] != "blpop":
-                pass  # each check is a round trip, which lets the pipe write
+            mine = await blocked_in_blpop(client, name)
             await client.client_kill_filter(_id=mine["id"])
             for answer in (blocked, queued_behind):
                 with pytest.raises(RedisConnectionError, match="lost the connection"):
@@ -511,24 +514,39 @@ async def test_a_pipe_closed_while_draining_still_disconnects(redis_url: str) ->
     try:
         async with pipe(f"{redis_url}?client_name={name}") as commands:
             unanswered = commands.post(b"BLPOP", f"{name}:empty".encode(), b"0")  # never is
-            while not (mine := await connection_named(client, name)) or mine["cmd"] != "blpop":
-                pass  # each check is a round trip, which lets the pipe write
+            await blocked_in_blpop(client, name)
             closing = asyncio.ensure_future(commands.aclose())
-            await asyncio.sleep(0)  # aclose() is waiting for the BLPOP's answer
+            await asyncio.sleep(0)  # one turn: aclose() starts and waits for the BLPOP's answer
+            assert not closing.done()
             closing.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await closing
             with pytest.raises(RedisConnectionError, match="closed"):
                 await asyncio.wait_for(unanswered, 5)
-            await asyncio.wait_for(gone(client, name), 5)
+            await gone(client, name)
     finally:
         await client.aclose()
 
 
+async def blocked_in_blpop(client: redis.Redis, name: str) -> dict[str, str]:
+    """The connection called ``name``, once Redis shows it waiting in BLPOP (5 s at most)."""
+
+    async def poll() -> dict[str, str]:
+        while not (mine := await connection_named(client, name)) or mine["cmd"] != "blpop":
+            pass  # each check is a round trip, which lets the pipe write
+        return mine
+
+    return await asyncio.wait_for(poll(), 5)
+
+
 async def gone(client: redis.Redis, name: str) -> None:
-    """Return once Redis no longer lists the client connection called ``name``."""
-    while await connection_named(client, name) is not None:
-        pass  # each check is a round trip: Redis sees a disconnect a moment after it is made
+    """Return once Redis no longer lists the connection called ``name`` (5 s at most)."""
+
+    async def poll() -> None:
+        while await connection_named(client, name) is not None:
+            pass  # each check is a round trip: Redis sees a disconnect a moment after it is made
+
+    await asyncio.wait_for(poll(), 5)
 
 
 async def test_the_pipe_speaks_resp2_even_where_the_url_asks_for_resp3(redis_url: str) -> None:
