@@ -63,6 +63,23 @@ async def test_waiting_past_the_timeout_is_a_pool_timeout_that_names_the_company
     assert limiter.in_flight("company-a") == 0
 
 
+async def test_a_slot_freed_with_too_little_time_left_for_the_request_is_not_taken() -> None:
+    limiter = LocalCompanyLimiter(max_in_flight=1)
+    holding = limiter.slot("company-a", timeout=None)
+    await holding.__aenter__()
+    # Freed 20 ms before the waiter's deadline: a request sent then would time out on the
+    # client while the server still works on it, and free the slot early.
+    release = asyncio.get_running_loop().call_later(
+        0.48, lambda: asyncio.ensure_future(holding.__aexit__(None, None, None))
+    )
+    with pytest.raises(errors.PoolTimeoutError, match=r"too little of the 0\.5 s timeout"):
+        async with limiter.slot("company-a", timeout=0.5):
+            pytest.fail("a slot was taken with 20 ms left for the request")
+    release.cancel()  # the waiter gave up MIN_REQUEST_TIME before its deadline
+    assert limiter.in_flight("company-a") == 1
+    await holding.__aexit__(None, None, None)
+
+
 async def test_a_cancelled_waiter_takes_no_slot_and_the_next_one_gets_it() -> None:
     limiter = LocalCompanyLimiter(max_in_flight=1)
     holding = limiter.slot("company-a", timeout=None)
@@ -240,7 +257,8 @@ async def test_a_call_that_waits_too_long_for_a_slot_is_never_sent_nor_retried(
         server.gate.set()
         await first
     assert str(caught.value).startswith(
-        "GET /companies/company-a/data/customers/c-1: waited 0.05 s for one of company "
+        "GET /companies/company-a/data/customers/c-1: waited for one of company company-a's "
+        "1 request slots until too little of the 0.05 s timeout was left for the request"
     )
     assert (caught.value.method, caught.value.request_sent) == ("GET", False)
     assert server.served == 1

@@ -18,3 +18,13 @@ BACKOFF_INITIAL = 0.5
 BACKOFF_MAX = 8.0
 BODY_EXCERPT_CHARS = 500
 """How much of an unexpected body an error keeps."""
+MIN_REQUEST_TIME = 0.1
+"""Seconds an attempt needs once it holds a company slot: a waiter stops waiting that long
+before its deadline (half its timeout when shorter), since a request sent with less would
+time out on the client while the server still works on it, and free the slot early."""
+REDIS_LEASE = 10.0
+"""Seconds a confirmed Redis slot outlives a worker that stopped renewing it."""
+REDIS_TIMEOUT = 5.0
+"""Seconds for connecting to Redis, and for each command, before Redis counts as unreachable."""
+REDIS_RETRY_AFTER = 1.0
+"""After Redis failed, seconds (``redis_timeout`` at most) before trying it again."""

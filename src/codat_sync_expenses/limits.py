@@ -4,7 +4,9 @@ Codat answers 429 to an eleventh concurrent request for one company, so the
 client waits for a slot instead of sending it. ``CompanyLimiter`` is the shape
 any backend takes (``LocalCompanyLimiter`` counts in this process; a shared one
 can count across processes); the client holds one slot per HTTP attempt, never
-across a retry's wait.
+across a retry's wait. A waiter stops waiting while the request still has time to run
+(``longest_wait``): a slot that came free at the deadline would only send a request that
+times out on the client while Codat still works on it.
 """
 
 from __future__ import annotations
@@ -14,13 +16,33 @@ from types import TracebackType
 from typing import Protocol, runtime_checkable
 
 from . import _params as check
+from ._constants import MIN_REQUEST_TIME
 from ._slots import Slots
 from .errors import PoolTimeoutError
 
-__all__ = ["CODAT_MAX_IN_FLIGHT", "CompanyLimiter", "LocalCompanyLimiter"]
+__all__ = ["CODAT_MAX_IN_FLIGHT", "CompanyLimiter", "LocalCompanyLimiter", "longest_wait"]
 
 CODAT_MAX_IN_FLIGHT = 10
 """Concurrent requests Codat allows per active connected company."""
+
+
+def longest_wait(timeout: float) -> float:
+    """Seconds of an attempt's ``timeout`` that may go to waiting for a slot.
+
+    The rest, ``MIN_REQUEST_TIME`` (half the timeout when that is shorter), is the request's.
+    """
+    return timeout - min(MIN_REQUEST_TIME, timeout / 2)
+
+
+def slot_timeout(
+    company_id: str, max_in_flight: int, timeout: float, where: str = ""
+) -> PoolTimeoutError:
+    """The error of a slot that came too late for the request, or never."""
+    return PoolTimeoutError(
+        f"waited for one of company {company_id}'s {max_in_flight} request slots{where} "
+        f"until too little of the {timeout:g} s timeout was left for the request; "
+        "the request was not sent"
+    )
 
 
 @runtime_checkable
@@ -31,8 +53,9 @@ class CompanyLimiter(Protocol):
         """Hold one of the company's slots for one HTTP attempt.
 
         Entering waits for a free slot; it raises ``errors.PoolTimeoutError``
-        (``request_sent=False``) when ``timeout`` seconds run out first, and
-        leaves no slot taken when it is cancelled.
+        (``request_sent=False``) when no slot comes free with time left for the
+        request (``longest_wait(timeout)``), and leaves no slot taken when it is
+        cancelled.
         """
         ...
 
@@ -79,14 +102,12 @@ class LocalCompanyLimiter:
     async def _wait(self, company_id: str, timeout: float | None) -> None:
         slots = self._companies[company_id]
         try:
-            taken = await slots.take(timeout)
+            taken = await slots.take(None if timeout is None else longest_wait(timeout))
         finally:
             self._forget_if_idle(company_id, slots)
         if not taken:
-            raise PoolTimeoutError(
-                f"waited {timeout:g} s for one of company {company_id}'s "
-                f"{self.max_in_flight} request slots; the request was not sent"
-            )
+            assert timeout is not None  # only a wait with a timeout gives up
+            raise slot_timeout(company_id, self.max_in_flight, timeout)
 
     def _release(self, company_id: str) -> None:
         slots = self._companies[company_id]
