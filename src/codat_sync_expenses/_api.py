@@ -7,17 +7,15 @@ the answer and turns every non-2xx status into its typed error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from . import _converter, _decode
 from . import _params as check
 from ._constants import BODY_EXCERPT_CHARS
+from ._redact import Redactor
 from ._transport import Response, Transport, retry_after_seconds
-from .errors import STATUS_ERRORS, APIStatusError, RedirectError, ResponseDecodeError
+from .errors import STATUS_ERRORS, APIStatusError, CodatError, RedirectError, ResponseDecodeError
 from .models import ErrorMessage
-
-REDACTED = b"<redacted>"
 
 T = TypeVar("T")
 
@@ -25,10 +23,10 @@ T = TypeVar("T")
 class API:
     """Sends typed requests through a Transport and returns typed models."""
 
-    def __init__(self, transport: Transport, *, secrets: tuple[bytes, ...] = ()) -> None:
-        """``secrets`` are redacted from every body an error keeps or quotes."""
+    def __init__(self, transport: Transport, *, secrets: tuple[str, ...] = ()) -> None:
+        """``secrets`` are redacted from every error that leaves ``request``."""
         self._transport = transport
-        self._secrets = secrets
+        self._redactor = Redactor(secrets)
 
     async def request(
         self,
@@ -43,39 +41,43 @@ class API:
     ) -> T:
         """Send one request and return the 2xx body as ``cast_to``, or raise a typed error."""
         check.retry_options(timeout=timeout, max_retries=max_retries)
-        response = await self._transport.request(
-            method,
-            path,
-            params=params,
-            body=None if body is None else _converter.dumps(body),
-            # Codat's PUT is a push like POST: each one queues a push operation,
-            # so only GET may safely run twice.
-            idempotent=method == "GET",
-            timeout=timeout,
-            max_retries=max_retries,
-            limit_key=_company_of(path),
-        )
-        if 200 <= response.status < 300:
-            try:
-                return await _decode.loads_async(response.body, cast_to)
-            except _converter.DecodeError as exc:
-                problem = str(exc)
-            # Raised outside the except block: the JSON parser's error, chained as
-            # context, would carry the whole unredacted body.
-            raise ResponseDecodeError(
-                f"{method} {path}: {problem}",
-                method=method,
-                path=path,
-                status_code=response.status,
-                body=_excerpt(self._redact(response.body)),
+        try:
+            response = await self._transport.request(
+                method,
+                path,
+                params=params,
+                body=None if body is None else _converter.dumps(body),
+                # Codat's PUT is a push like POST: each one queues a push operation,
+                # so only GET may safely run twice.
+                idempotent=method == "GET",
+                timeout=timeout,
+                max_retries=max_retries,
+                limit_key=_company_of(path),
             )
-        raise _status_error(method, path, response, self._redact)
-
-    def _redact(self, body: bytes) -> bytes:
-        # An error page may echo the request, Authorization header included.
-        for secret in self._secrets:
-            body = body.replace(secret, REDACTED)
-        return body
+            if 200 <= response.status < 300:
+                try:
+                    return await _decode.loads_async(response.body, cast_to)
+                except _converter.DecodeError as exc:
+                    problem = str(exc)
+                # Raised outside the except block: the JSON parser's error, chained as
+                # context, would carry the whole unredacted body.
+                raise ResponseDecodeError(
+                    f"{method} {path}: {problem}",
+                    method=method,
+                    path=path,
+                    status_code=response.status,
+                    body=_excerpt(self._redactor.bytes(response.body)),
+                    headers=response.headers,
+                )
+            # Redacted before it is decoded or cut to an excerpt: a key that JSON escaped,
+            # or that an excerpt cuts in two, would not be found afterwards.
+            raise _status_error(method, path, response, self._redactor.bytes(response.body))
+        except CodatError as error:
+            # The one way out for every error a request raises: redacted here, whatever
+            # raised it (an error page, a header, aiohttp's text in the cause chain).
+            # Raised anew, so that its traceback starts here (scrub() dropped the rest).
+            self._redactor.scrub(error)
+            raise error
 
 
 def _company_of(path: str) -> str | None:
@@ -91,11 +93,8 @@ def _excerpt(body: bytes) -> str:
     return text if len(text) <= BODY_EXCERPT_CHARS else text[:BODY_EXCERPT_CHARS] + "…"
 
 
-def _status_error(
-    method: str, path: str, response: Response, redact: Callable[[bytes], bytes]
-) -> APIStatusError:
-    """The typed error for a non-2xx answer, with the key redacted from what it quotes."""
-    body = redact(response.body)
+def _status_error(method: str, path: str, response: Response, body: bytes) -> APIStatusError:
+    """The typed error for a non-2xx answer with its (redacted) ``body``."""
     try:
         error_message: ErrorMessage | None = _converter.loads(body, ErrorMessage)
     except _converter.DecodeError:
@@ -105,7 +104,6 @@ def _status_error(
         detail = " ".join(_excerpt(body).split())[:200] or "no body"
     location = response.headers.get("Location") if 300 <= response.status < 400 else None
     if location is not None:
-        location = redact(location.encode("utf-8", "surrogateescape")).decode("utf-8", "replace")
         detail = f"redirect to {location!r}, not followed; {detail}"
     message = f"{method} {path} returned {response.status}: {detail}"
     if error_message and error_message.correlation_id:
@@ -122,6 +120,7 @@ def _status_error(
         body=_excerpt(body),
         error_message=error_message,
         retry_after=retry_after_seconds(response.headers),
+        headers=response.headers,
     )
     if isinstance(error, RedirectError):
         error.location = location

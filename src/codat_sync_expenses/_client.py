@@ -86,8 +86,8 @@ class CodatSyncExpenses:
         check.seconds("timeout", timeout)
         check.seconds("connect_timeout", connect_timeout)
         check.seconds("max_retry_wait", max_retry_wait, positive=False)
-        check.integer("max_retries", max_retries, minimum=0)
-        check.integer("max_response_bytes", max_response_bytes, minimum=1)
+        check.integer("max_retries", max_retries, minimum=0, maximum=check.MAX_RETRIES)
+        check.integer("max_response_bytes", max_response_bytes, minimum=1, maximum=check.MAX_BYTES)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError(
                 f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
@@ -97,7 +97,9 @@ class CodatSyncExpenses:
                 "session has auth= set; CodatSyncExpenses sends its own Authorization header"
             )
         if max_connections is not None:
-            check.integer("max_connections", max_connections, minimum=1)
+            check.integer(
+                "max_connections", max_connections, minimum=1, maximum=check.MAX_CONNECTIONS
+            )
             if session is not None:
                 raise ValueError(
                     "max_connections applies to the session the client makes; "
@@ -152,7 +154,7 @@ def _limiter(company_limit: object) -> CompanyLimiter | None:
             "company_limit must be an int, a limits.CompanyLimiter or None, "
             f"not {type(company_limit).__name__}"
         )
-    check.integer("company_limit", company_limit, minimum=1)
+    check.integer("company_limit", company_limit, minimum=1, maximum=check.MAX_CONNECTIONS)
     return LocalCompanyLimiter(company_limit)
 
 
@@ -183,15 +185,16 @@ def _authorization(api_key: str | None, auth_header: str | None) -> Secret:
     return Secret("Basic " + base64.b64encode(api_key.encode()).decode("ascii"))
 
 
-def _secrets(authorization: Secret) -> tuple[bytes, ...]:
-    """The forms of the key an echoed body may show: header value, base64, raw key."""
+def _secrets(authorization: Secret) -> tuple[str, ...]:
+    """The forms of the key an echoed body may show: header value, base64, raw key.
+
+    The redactor also finds each of them JSON- or URL-escaped.
+    """
     encoded = authorization.removeprefix("Basic ").strip()
-    forms = [authorization.encode(), encoded.encode()]
+    forms = [str(authorization), encoded]
     with contextlib.suppress(ValueError):  # an auth_header that is not base64 is kept as given
-        forms.append(base64.b64decode(encoded, validate=True))
-    forms += [form.replace(b"/", b"\\/") for form in forms]  # as JSON may escape them
-    # Longest first, so that the header value is redacted whole.
-    return tuple(sorted({form for form in forms if len(form) >= 4}, key=len, reverse=True))
+        forms.append(base64.b64decode(encoded, validate=True).decode("utf-8", "replace"))
+    return tuple(forms)
 
 
 def _redacted(value: _T) -> _T:

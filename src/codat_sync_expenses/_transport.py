@@ -56,6 +56,9 @@ RETRY_STATUSES_IDEMPOTENT = frozenset({429, 500, 502, 503, 504})
 RETRY_STATUSES_UNPROCESSED = frozenset({429, 503})
 # Only encodings the SDK can decode within max_response_bytes (zlib streams).
 ACCEPT_ENCODING = "gzip, deflate"
+# Backoff doubles at most this often: BACKOFF_MAX is reached long before, and a
+# float power of 2 overflows past 1,023 doublings (a call with a huge max_retries).
+MAX_DOUBLINGS = 32
 
 
 class _State(enum.Enum):
@@ -69,8 +72,9 @@ class Response:
     """A complete HTTP answer."""
 
     status: int
-    headers: Mapping[str, str]
-    body: bytes = attrs.field(repr=False)  # an error page may echo the key
+    # Neither is shown: an error page, or a header, may echo the key.
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    body: bytes = attrs.field(repr=False)
 
 
 @attrs.frozen
@@ -201,6 +205,8 @@ class Transport:
         self._reads: aiohttp.ClientSession | None = session
         self._pushes: aiohttp.ClientSession | None = session
         self._state = _State.UNOPENED
+        # Set by aclose(): wakes the requests waiting to be retried.
+        self._closing = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pool: Slots | None = None
         self._timeout = timeout
@@ -230,14 +236,17 @@ class Transport:
         owned = [] if self._borrowed is not None else [self._reads, self._pushes]
         self._reads = self._pushes = None
         sessions = [session for session in owned if session is not None]
-        if not sessions:
-            return
         home = self._loop
-        assert home is not None  # sessions are only made inside a running loop
+        if home is None:
+            return  # never used: nothing is open, nothing waits
         if home is asyncio.get_running_loop():
+            self._closing.set()
             await _close_all(sessions)
         elif home.is_running():
+            home.call_soon_threadsafe(self._closing.set)
             await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_close_all(sessions), home))
+        elif not sessions:
+            return
         else:
             raise EventLoopError(
                 "aclose() could not close this CodatSyncExpenses client's connections: the "
@@ -361,16 +370,35 @@ class Transport:
                         attempt + 1,
                         delay,
                     )
-                    await _clock.sleep(delay)
+                    if await self._closed_while_waiting(delay):
+                        last = _last_attempt(outcome, idempotent)
+                        raise ClientClosedError(
+                            f"{method} {path}: this CodatSyncExpenses client was closed while "
+                            f"the request waited to be retried; {last}"
+                        ) from (None if isinstance(outcome, Response) else outcome)
                     continue
             if isinstance(outcome, Response):
                 return outcome
             raise outcome
 
+    async def _closed_while_waiting(self, delay: float) -> bool:
+        """Sleep ``delay`` (on the SDK's clock); True as soon as ``aclose()`` is called."""
+        closing = self._closing
+        if closing.is_set():
+            return True
+        waits = [asyncio.ensure_future(_clock.sleep(delay)), asyncio.ensure_future(closing.wait())]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        return closing.is_set()
+
     @staticmethod
     def _backoff(attempt: int) -> float:
         # Exponential backoff with full jitter.
-        return random.uniform(0, min(BACKOFF_MAX, BACKOFF_INITIAL * 2 ** (attempt - 1)))  # noqa: S311
+        step = BACKOFF_INITIAL * 2.0 ** min(attempt - 1, MAX_DOUBLINGS)
+        return random.uniform(0, min(BACKOFF_MAX, step))  # noqa: S311
 
     @staticmethod
     def _log(method: str, path: str, status: int | None, started: float, attempt: int) -> None:
@@ -502,6 +530,7 @@ class Transport:
                 path=path,
                 status_code=response.status,
                 body="",
+                headers=response.headers,
             ) from None
         except (_UndecodableError, zlib.error) as exc:
             raise ResponseDecodeError(
@@ -510,6 +539,7 @@ class Transport:
                 path=path,
                 status_code=response.status,
                 body="",
+                headers=response.headers,
             ) from None
         return b"".join(chunks)
 
@@ -519,6 +549,15 @@ _CLOSED_IN_FLIGHT = (
     "this CodatSyncExpenses client was closed while the request was in flight; "
     "it may or may not have reached Codat"
 )
+
+
+def _last_attempt(outcome: Response | APIConnectionError, idempotent: bool) -> str:
+    # A push is retried only when Codat provably did not process it.
+    if isinstance(outcome, Response):
+        return f"its last attempt was answered {outcome.status}" + (
+            "" if idempotent else ", so Codat did not process it"
+        )
+    return "its last attempt got no answer" if outcome.request_sent else "it was not sent"
 
 
 def _pool_for(session: aiohttp.ClientSession | None, max_connections: int) -> Slots | None:

@@ -28,13 +28,18 @@
     └── EventLoopError              the client was used from an event loop it does not belong to
 
 Arguments that are wrong before anything is sent raise ``ValueError`` or
-``TypeError`` naming the argument. No message or body excerpt here ever holds
-the API key: the SDK redacts it (raw, base64 and header value) from echoed bodies.
+``TypeError`` naming the argument. No message, field, header, body excerpt or
+chained cause here ever holds the API key: the SDK redacts it (raw, base64 and
+header value, however JSON or a URL escaped it). Every error pickles and copies
+with its fields, so it crosses a process pool.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from multidict import CIMultiDict
 
 if TYPE_CHECKING:
     from .models import ErrorMessage, PushOperation, Validation
@@ -82,6 +87,15 @@ class CodatError(Exception):
         text = super().__str__()
         return text if self.page is None else f"{text} (while fetching page {self.page})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception pickles as cls(*args), which keyword-only fields refuse: rebuild
+        # without __init__, then restore every field (a process pool sends errors so).
+        return (_rebuilt, (type(self), self.args), self.__dict__)
+
+
+def _rebuilt(cls: type[CodatError], args: tuple[Any, ...]) -> CodatError:
+    return cls.__new__(cls, *args)
+
 
 class ClientClosedError(CodatError, RuntimeError):
     """The client, or the aiohttp session it was given, was closed; the message says which."""
@@ -125,7 +139,10 @@ class PoolTimeoutError(APITimeoutError):
 
 
 class _ResponseError(CodatError):
-    """An answer was received; carries its status, correlation id and a body excerpt."""
+    """An answer was received; carries its status, correlation id, headers and a body excerpt.
+
+    ``headers`` are the response's (a ``multidict.CIMultiDict``), the key redacted.
+    """
 
     def __init__(
         self,
@@ -136,6 +153,7 @@ class _ResponseError(CodatError):
         status_code: int,
         body: str,
         correlation_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.method = method
@@ -143,6 +161,7 @@ class _ResponseError(CodatError):
         self.status_code = status_code
         self.body = body
         self.correlation_id = correlation_id
+        self.headers: CIMultiDict[str] = CIMultiDict(headers or {})
 
 
 class APIStatusError(_ResponseError):
@@ -165,6 +184,7 @@ class APIStatusError(_ResponseError):
         body: str,
         error_message: ErrorMessage | None,
         retry_after: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(
             message,
@@ -173,6 +193,7 @@ class APIStatusError(_ResponseError):
             status_code=status_code,
             body=body,
             correlation_id=error_message.correlation_id if error_message else None,
+            headers=headers,
         )
         self.error_message = error_message
         self.retry_after = retry_after
