@@ -156,6 +156,13 @@ def _check_page(contents: PageContents[Any], number: int, page_size: int) -> Non
         problem = f"asked for pages of {page_size}, got pageSize {contents.page_size}"
     elif len(contents.items) > page_size:
         problem = f"asked for pages of {page_size}, got {len(contents.items)} items"
+    elif contents.items and (number - 2) * page_size >= contents.total_results:
+        # A walk may run one page past totalResults (results added while it walks),
+        # not more: a server that always links a next page would be walked forever.
+        problem = (
+            f"page {number} of {page_size} has items, but totalResults is "
+            f"{contents.total_results}: the listing goes on past its end"
+        )
     else:
         return
     raise PaginationError(f"the listing answered a page that cannot be right: {problem}")

@@ -8,6 +8,15 @@ from urllib.parse import quote
 
 T = TypeVar("T")
 
+MAX_SECONDS = 7 * 24 * 3600.0
+"""The longest duration any argument may ask for (a week): longer is a mistake, not a wait."""
+MAX_RETRIES = 1000
+"""The most retries a call may ask for; ``max_retry_wait`` bounds their waits anyway."""
+MAX_BYTES = 2**40
+"""The largest body size limit (1 TiB); zlib's output limit must fit a C size."""
+MAX_CONNECTIONS = 100_000
+"""The most connections, or requests in flight per company, a client may ask for."""
+
 
 def path_segment(name: str, value: object) -> str:
     """Percent-encode an id as exactly one path segment (``/ ? # %`` and dot-segments too)."""
@@ -59,12 +68,15 @@ def text(name: str, value: object) -> str:
 
 
 def seconds(name: str, value: object, *, positive: bool = True) -> float:
-    """Check a duration: above zero (or at least zero when not ``positive``), never NaN."""
+    """Check a duration: above zero (or at least zero when not ``positive``), at most
+    MAX_SECONDS, never NaN or infinite (asyncio's and aiohttp's timers overflow on those)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
-    if not (value > 0 if positive else value >= 0):
+    if not (value > 0 if positive else value >= 0) or not value <= MAX_SECONDS:
         bound = "a positive number" if positive else "at least 0"
-        raise ValueError(f"{name} must be {bound}, got {value!r}")
+        raise ValueError(
+            f"{name} must be {bound} of seconds, at most {MAX_SECONDS:.0f}, got {value!r}"
+        )
     return float(value)
 
 
@@ -73,4 +85,4 @@ def retry_options(*, timeout: object, max_retries: object) -> None:
     if timeout is not None:
         seconds("timeout", timeout)
     if max_retries is not None:
-        integer("max_retries", max_retries, minimum=0)
+        integer("max_retries", max_retries, minimum=0, maximum=MAX_RETRIES)

@@ -15,6 +15,10 @@ POLL_MAX = 30.0
 DEFAULT_MAX_WAIT = 15 * 60.0
 # Waiting a little past a push's own timeout lets Codat's TimedOut arrive before our deadline.
 TIMEOUT_GRACE = 60.0
+# POLL_MAX is reached after 5 doublings; more would only risk a float overflow.
+MAX_DOUBLINGS = 32
+# Codat's timeoutInMinutes is an int32; a larger one from a server is read as this.
+MAX_TIMEOUT_MINUTES = 2**31 - 1
 
 _TERMINAL = frozenset(
     {PushOperationStatus.SUCCESS, PushOperationStatus.FAILED, PushOperationStatus.TIMED_OUT}
@@ -24,7 +28,9 @@ _TERMINAL = frozenset(
 def default_max_wait(push_operation: PushOperation | None) -> float:
     """The push's own timeout plus a grace minute, or DEFAULT_MAX_WAIT when it has none."""
     minutes = push_operation.timeout_in_minutes if push_operation is not None else None
-    return DEFAULT_MAX_WAIT if not minutes or minutes < 0 else minutes * 60.0 + TIMEOUT_GRACE
+    if not minutes or minutes < 0:
+        return DEFAULT_MAX_WAIT
+    return min(minutes, MAX_TIMEOUT_MINUTES) * 60.0 + TIMEOUT_GRACE
 
 
 async def wait(
@@ -59,7 +65,8 @@ async def wait(
 def _backoff(attempt: int) -> float:
     # Exponential up to POLL_MAX, with equal jitter: never below half the step,
     # so polls spread out without hammering Codat early.
-    step = min(POLL_MAX, POLL_INITIAL * 2.0 ** (attempt - 1))
+    # The exponent is capped too: 2.0 ** 1024 overflows (poll 1,025 of a day-long push).
+    step = min(POLL_MAX, POLL_INITIAL * 2.0 ** min(attempt - 1, MAX_DOUBLINGS))
     return step / 2 + random.uniform(0, step / 2)  # noqa: S311 - jitter, not security
 
 
