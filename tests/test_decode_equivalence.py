@@ -15,11 +15,22 @@ from typing import Any
 
 import pytest
 import yaml
+from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codat_sync_expenses import _converter, _decode, _fast_dicts, models
+from codat_sync_expenses import (
+    CodatSyncExpenses,
+    _converter,
+    _decode,
+    _fast_dicts,
+    errors,
+    models,
+    serialization,
+)
 from codat_sync_expenses.testing._seed import generated_customer
+
+from .conftest import serve
 
 try:
     from codat_sync_expenses import _fast_mirror
@@ -303,3 +314,54 @@ def test_codats_odd_values_come_out_the_same_on_the_public_path(customer: dict[s
     assert repr(_decode.loads(body, models.Customer)) == repr(
         _converter.loads(body, models.Customer)
     )
+
+
+# -- issue 24, cases 4 and 11: every JSON backend reads numbers and strings alike --------------
+
+BIG = 123456789012345678901234
+
+
+async def test_a_24_digit_number_in_a_string_field_keeps_its_digits_with_any_backend() -> None:
+    body = json.dumps({"id": BIG, "status": "Active", "customerName": -BIG}).encode()
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="application/json")
+
+    async with serve(handler) as url, CodatSyncExpenses(api_key="k", base_url=url) as codat:
+        customer = await codat.customers.get_async(company_id="c", customer_id="x")
+    assert customer.id == str(BIG)
+    assert customer.customer_name == str(-BIG)
+    assert serialization.from_json(body, models.Customer) == customer
+
+
+# Python's json reads all of these; msgspec and orjson refuse them, and so must the SDK.
+NOT_JSON = {
+    "NaN": b'{"id": NaN, "status": "Active"}',
+    "Infinity": b'{"id": Infinity, "status": "Active"}',
+    "-Infinity": b'{"id": -Infinity, "status": "Active"}',
+    "a number beyond float": b'{"id": 1e400, "status": "Active"}',
+    "a lone surrogate": b'{"id": "a\\ud800b", "status": "Active"}',
+    "a lone low surrogate": b'{"customerName": "\\uDC00", "status": "Active"}',
+}
+
+
+@pytest.mark.parametrize("body", list(NOT_JSON.values()), ids=list(NOT_JSON))
+async def test_json_that_only_python_accepts_is_a_decode_error_with_any_backend(
+    body: bytes,
+) -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="application/json")
+
+    async with serve(handler) as url, CodatSyncExpenses(api_key="k", base_url=url) as codat:
+        with pytest.raises(errors.ResponseDecodeError, match="response is not JSON"):
+            await codat.customers.get_async(company_id="c", customer_id="x")
+    with pytest.raises(serialization.DecodeError, match="response is not JSON"):
+        serialization.from_json(body, models.Customer)
+
+
+def test_a_surrogate_pair_and_an_escaped_backslash_still_decode() -> None:
+    body = b'{"id": "\\ud83d\\ude00", "customerName": "\\\\ud800", "status": "Active"}'
+    customer = serialization.from_json(body, models.Customer)
+    assert customer.id == "\N{GRINNING FACE}"
+    assert customer.customer_name == "\\ud800"
+    assert serialization.to_json(customer)  # encodes again

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import functools
 import json
+import math
 import re
 import types
 import typing
@@ -25,6 +26,10 @@ try:
     import orjson
 except ImportError:  # pragma: no cover - exercised by the no-extras test session
     orjson = None  # type: ignore[assignment]
+try:
+    import msgspec
+except ImportError:  # pragma: no cover - exercised by the no-extras test session
+    msgspec = None  # type: ignore[assignment]
 
 __all__ = [
     "DecodeError",
@@ -233,25 +238,58 @@ def unstructure(obj: Any) -> Any:
 
 
 if orjson is not None:
-    _loads = orjson.loads
     _dumps = orjson.dumps
-    _JSONError: type[ValueError] = orjson.JSONDecodeError
 else:  # pragma: no cover - exercised by the no-extras test session
-    _loads = json.loads
-    _JSONError = json.JSONDecodeError
 
     def _dumps(obj: Any) -> bytes:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+# A lone surrogate escape (\ud800 without its pair) that json.loads would accept.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number out of range: {text[:40]}")
+    return value
+
+
+def _stdlib_loads(body: bytes) -> Any:
+    # Strict as msgspec is: no NaN or Infinity, no number that overflows to
+    # infinity, no lone surrogate (they would decode, then fail to encode).
+    data = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite)
+    if _SURROGATE_ESCAPE.search(body):
+        try:
+            json.dumps(data, ensure_ascii=False).encode()
+        except UnicodeEncodeError:
+            raise ValueError("a string holds a lone surrogate") from None
+    return data
+
+
+# msgspec keeps every digit of a big integer (orjson makes it a float, and a
+# 24-digit id in a string field would read '1.2345678901234569e+23').
+if msgspec is not None:
+    _loads: Callable[[bytes], Any] = msgspec.json.decode
+    _JSONError: tuple[type[Exception], ...] = (msgspec.DecodeError,)
+else:  # pragma: no cover - exercised by the no-extras test session
+    _loads = _stdlib_loads
+    _JSONError = (json.JSONDecodeError,)
+
+
 def decode_json(body: bytes) -> Any:
-    """Decode a JSON body into dicts and lists (orjson when installed)."""
+    """Decode a JSON body into dicts and lists (msgspec when installed), strictly."""
     try:
         return _loads(body)
-    except (_JSONError, UnicodeDecodeError) as exc:
+    except (*_JSONError, UnicodeDecodeError) as exc:
         raise DecodeError(f"response is not JSON: {exc}") from None
     except RecursionError:
-        # json nests by recursion (orjson stops at 1024 levels with a JSONDecodeError).
+        # json and msgspec nest by recursion.
         raise DecodeError("response is not JSON this SDK accepts: nested too deeply") from None
     except ValueError as exc:
         # json refuses an integer of more than sys.get_int_max_str_digits() digits.
