@@ -276,17 +276,17 @@ def _stdlib_loads(body: bytes) -> Any:
 # 24-digit id in a string field would read '1.2345678901234569e+23').
 if msgspec is not None:
     _loads: Callable[[bytes], Any] = msgspec.json.decode
-    _JSONError: tuple[type[Exception], ...] = (msgspec.DecodeError,)
+    _NOT_JSON: tuple[type[Exception], ...] = (msgspec.DecodeError, UnicodeDecodeError)
 else:  # pragma: no cover - exercised by the no-extras test session
     _loads = _stdlib_loads
-    _JSONError = (json.JSONDecodeError,)
+    _NOT_JSON = (json.JSONDecodeError, UnicodeDecodeError)
 
 
 def decode_json(body: bytes) -> Any:
     """Decode a JSON body into dicts and lists (msgspec when installed), strictly."""
     try:
         return _loads(body)
-    except (*_JSONError, UnicodeDecodeError) as exc:
+    except _NOT_JSON as exc:
         raise DecodeError(f"response is not JSON: {exc}") from None
     except RecursionError:
         # json and msgspec nest by recursion.
