@@ -310,10 +310,10 @@ async def test_each_attempt_holds_its_own_slot_and_none_is_held_across_a_retry_w
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"company_limit": 0}, ValueError, "company_limit must be at least 1, got 0"),
+        ({"company_limit": 0}, ValueError, "company_limit must be from 1 to 100000, got 0"),
         ({"company_limit": "10"}, TypeError, "company_limit must be an int, a limits.Company"),
         ({"company_limit": True}, TypeError, "company_limit must be an int"),
-        ({"max_connections": 0}, ValueError, "max_connections must be at least 1"),
+        ({"max_connections": 0}, ValueError, "max_connections must be from 1 to 100000"),
     ],
 )
 def test_bad_limits_are_refused_at_construction(

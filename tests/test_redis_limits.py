@@ -11,19 +11,17 @@ import subprocess
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import hiredis
 import pytest
 import redis.asyncio as redis
 from aiohttp import web
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from codat_sync_expenses import CodatSyncExpenses, errors
-from codat_sync_expenses._redis_pipe import Pipe
+from codat_sync_expenses.limits import longest_wait
 from codat_sync_expenses.redis_limits import DEFAULT_LEASE, RedisCompanyLimiter
 
 from . import redis_worker
@@ -76,9 +74,17 @@ class RedisServer:
         self._process.send_signal(signal.SIGSTOP if paused else signal.SIGCONT)
 
     def stop(self) -> None:
-        """Stop the server (SIGTERM) and wait for it to exit."""
+        """Stop the server (SIGTERM, thawed first) and wait for it to exit."""
         if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)
             self._process.terminate()
+            self._process.communicate()
+            self._process = None
+
+    def kill(self) -> None:
+        """Kill the server (SIGKILL), as a crash or an out-of-memory kill would."""
+        if self._process is not None:
+            self._process.kill()
             self._process.communicate()
             self._process = None
 
@@ -252,7 +258,8 @@ async def test_a_slot_held_longer_than_its_lease_is_renewed_not_lost(
         with pytest.raises(errors.PoolTimeoutError):
             async with second.slot("acme", timeout=2 * lease):
                 pass
-        assert time.monotonic() - started >= 2 * lease
+        # It waited until only the request's share of the timeout was left.
+        assert time.monotonic() - started >= longest_wait(2 * lease)
 
 
 async def test_waiters_from_several_workers_are_served_first_come_first_served(
@@ -456,7 +463,7 @@ async def test_a_release_that_redis_refuses_is_logged_not_raised(
 async def test_a_url_that_sets_a_socket_timeout_is_served_all_the_same(
     redis_url: str, prefix: str
 ) -> None:
-    # The pipe bounds its commands itself and leaves the URL's socket_timeout out.
+    # The limiter bounds each command by redis_timeout itself.
     url = f"{redis_url}?socket_timeout=5"
     async with (
         limiter(url, prefix, max_in_flight=2) as shared,
@@ -464,104 +471,6 @@ async def test_a_url_that_sets_a_socket_timeout_is_served_all_the_same(
         shared.slot("acme", timeout=1),
     ):
         assert await holders(redis_url, prefix, "acme") == 2
-
-
-@asynccontextmanager
-async def pipe(url: str) -> AsyncIterator[Pipe]:
-    client = redis.Redis.from_url(url)
-    commands = Pipe(client.connection_pool, timeout=5)
-    try:
-        yield commands
-    finally:
-        await commands.aclose()
-        await client.aclose()
-
-
-async def test_an_answer_whose_caller_gave_up_never_reaches_the_next_caller(
-    redis_url: str,
-) -> None:
-    async with pipe(redis_url) as commands:
-        assert await commands.call(b"PING") == b"PONG"  # connected: answers come in order
-        gave_up = commands.post(b"ECHO", b"first")
-        gave_up.cancel()  # written all the same, with the next command
-        assert await commands.call(b"ECHO", b"second") == b"second"
-        assert await commands.call(b"ECHO", b"third") == b"third"
-
-
-async def test_a_dropped_connection_fails_its_commands_and_the_next_one_reconnects(
-    redis_url: str,
-) -> None:
-    name = f"pipe-{uuid.uuid4().hex}"
-    client = redis.Redis.from_url(redis_url)
-    try:
-        async with pipe(f"{redis_url}?client_name={name}") as commands:
-            # Redis answers neither until the list gets an item: it never does.
-            blocked = commands.post(b"BLPOP", f"{name}:empty".encode(), b"0")
-            queued_behind = commands.post(b"PING")
-            mine = await blocked_in_blpop(client, name)
-            await client.client_kill_filter(_id=mine["id"])
-            for answer in (blocked, queued_behind):
-                with pytest.raises(RedisConnectionError, match="lost the connection"):
-                    await answer
-            assert await commands.call(b"ECHO", b"again") == b"again"
-    finally:
-        await client.aclose()
-
-
-async def test_a_pipe_closed_while_draining_still_disconnects(redis_url: str) -> None:
-    name = f"pipe-{uuid.uuid4().hex}"
-    client = redis.Redis.from_url(redis_url)
-    try:
-        async with pipe(f"{redis_url}?client_name={name}") as commands:
-            unanswered = commands.post(b"BLPOP", f"{name}:empty".encode(), b"0")  # never is
-            await blocked_in_blpop(client, name)
-            closing = asyncio.ensure_future(commands.aclose())
-            await asyncio.sleep(0)  # one turn: aclose() starts and waits for the BLPOP's answer
-            assert not closing.done()
-            closing.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await closing
-            with pytest.raises(RedisConnectionError, match="closed"):
-                await asyncio.wait_for(unanswered, 5)
-            await gone(client, name)
-    finally:
-        await client.aclose()
-
-
-async def blocked_in_blpop(client: redis.Redis, name: str) -> dict[str, str]:
-    """The connection called ``name``, once Redis shows it waiting in BLPOP (5 s at most)."""
-
-    async def poll() -> dict[str, str]:
-        while not (mine := await connection_named(client, name)) or mine["cmd"] != "blpop":
-            pass  # each check is a round trip, which lets the pipe write
-        return mine
-
-    return await asyncio.wait_for(poll(), 5)
-
-
-async def gone(client: redis.Redis, name: str) -> None:
-    """Return once Redis no longer lists the connection called ``name`` (5 s at most)."""
-
-    async def poll() -> None:
-        while await connection_named(client, name) is not None:
-            pass  # each check is a round trip: Redis sees a disconnect a moment after it is made
-
-    await asyncio.wait_for(poll(), 5)
-
-
-async def test_the_pipe_speaks_resp2_even_where_the_url_asks_for_resp3(redis_url: str) -> None:
-    # Under RESP3 a server may push messages nobody asked for, which the pipe would
-    # hand to the oldest command waiting; redis-py 8 defaults to RESP3.
-    name = f"pipe-{uuid.uuid4().hex}"
-    client = redis.Redis.from_url(redis_url)
-    try:
-        async with pipe(f"{redis_url}?protocol=3&client_name={name}") as commands:
-            assert await commands.call(b"PING") == b"PONG"
-            mine = await connection_named(client, name)
-            assert mine is not None
-            assert mine["resp"] == "2"
-    finally:
-        await client.aclose()
 
 
 async def test_a_redis_still_loading_its_data_counts_as_unreachable(
@@ -576,16 +485,18 @@ async def test_a_redis_still_loading_its_data_counts_as_unreachable(
         handler = asyncio.current_task()
         assert handler is not None
         handlers.add(handler)
-        commands = hiredis.Reader()
         try:
-            while data := await reader.read(65536):
-                commands.feed(data)
-                while (command := commands.gets()) is not False:
-                    if command[0].upper() == b"EVALSHA":
-                        scripts.append(command[0])
-                        writer.write(b"-LOADING Redis is loading the dataset in memory\r\n")
-                    else:  # the connection's own setup: CLIENT SETINFO and the like
-                        writer.write(b"+OK\r\n")
+            # Each command is an array of bulk strings: *<count>, then $<length> and the bytes.
+            while line := await reader.readline():
+                words = []
+                for _ in range(int(line[1:])):
+                    length = int((await reader.readline())[1:])
+                    words.append((await reader.readexactly(length + 2))[:-2])
+                if words[0].upper() == b"EVALSHA":
+                    scripts.append(words[1])
+                    writer.write(b"-LOADING Redis is loading the dataset in memory\r\n")
+                else:  # the connection's own setup: HELLO, CLIENT SETINFO and the like
+                    writer.write(b"+OK\r\n")
         finally:
             writer.close()
 
@@ -607,13 +518,7 @@ async def test_a_redis_still_loading_its_data_counts_as_unreachable(
     assert "Redis is unreachable (Redis is loading the dataset in memory)" in caplog.text
 
 
-async def connection_named(client: redis.Redis, name: str) -> dict[str, str] | None:
-    """The server's view of the client connection called ``name``, if it is connected."""
-    return next((each for each in await client.client_list() if each["name"] == name), None)
-
-
 async def test_a_tls_redis_shares_the_budget_like_a_plain_one(tmp_path: Path) -> None:
-    # The pipe takes the TLS transport over after redis-py's handshake, as a plain one.
     server = RedisServer(tmp_path, tls=True)
     server.start()
     try:
@@ -629,6 +534,166 @@ async def test_a_tls_redis_shares_the_budget_like_a_plain_one(tmp_path: Path) ->
         assert await holders(server.url, "tls", "acme") == 0
     finally:
         server.stop()
+
+
+# -- Redis faults: frozen past redis_timeout, restarted, and a slot at the deadline ----------
+
+FAULT_REDIS_TIMEOUT = 0.3  # seconds; short, so that the fault tests are quick
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of the test's own, which it may freeze, kill and restart."""
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+async def test_fault_a_frozen_redis_leaves_no_slot_to_the_acquires_that_timed_out(
+    private_redis: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = private_redis.url
+    async with (
+        limiter(
+            url, "frozen", max_in_flight=2, lease=30, redis_timeout=FAULT_REDIS_TIMEOUT
+        ) as gave_up,
+        limiter(url, "frozen", max_in_flight=2, lease=30) as other,
+    ):
+        # Two connections to Redis, in gave_up's pool, and the releases answered.
+        await asyncio.gather(*(enter_and_leave(gave_up.slot("acme", timeout=1)) for _ in "ab"))
+        await counted(url, "frozen:{acme}:holders", 0)
+        private_redis.pause(True)
+        try:
+            # The acquires are written but time out on the client, and the local limit
+            # serves the calls; Redis runs them when it wakes, for callers that are gone.
+            await asyncio.gather(*(enter_and_leave(gave_up.slot("acme", timeout=5)) for _ in "ab"))
+            # The fault's length, not a wait for something: frozen past the releases' own
+            # redis_timeout too, so that they are lost as well.
+            await asyncio.sleep(3 * FAULT_REDIS_TIMEOUT)
+        finally:
+            private_redis.pause(False)
+        thawed = time.monotonic()
+        # `other` never saw the outage: it asks Redis, which must not keep the two slots
+        # for a whole lease (30 s) for callers that gave up.
+        async with other.slot("acme", timeout=5), other.slot("acme", timeout=5):
+            shared_again = time.monotonic() - thawed
+            assert await holders(url, "frozen", "acme") == 2
+    print(f"\nafter a freeze, the company's 2 slots were free again in {shared_again:.3f}s")
+    assert shared_again < FAULT_REDIS_TIMEOUT + 0.5
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        f"Redis is unreachable (Redis did not answer within {FAULT_REDIS_TIMEOUT:g} s): each "
+        "process now limits itself to 2 requests in flight per company until it is back"
+    ]
+
+
+async def test_fault_callers_all_waiting_when_redis_freezes_fall_back_with_one_warning(
+    private_redis: RedisServer, prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = private_redis.url
+    holder = redis_worker.start("hold", redis=url, prefix=prefix, lease=30, company="acme", slots=1)
+    assert await holder.receive() == "holding"
+    try:
+        async with limiter(
+            url, prefix, max_in_flight=1, lease=30, redis_timeout=FAULT_REDIS_TIMEOUT
+        ) as waiting:
+
+            async def call(timeout: float = 5) -> None:
+                async with waiting.slot("acme", timeout=timeout):
+                    pass
+
+            # A first wait gives up, and leaves the grant listener subscribed: the
+            # calls below go straight to waiting for their grants.
+            with pytest.raises(errors.PoolTimeoutError):
+                await call(timeout=0.2)
+            calls = [asyncio.create_task(call()) for _ in range(3)]
+            await queued(url, prefix, "acme", count=3)
+            private_redis.pause(True)
+            try:
+                frozen = time.monotonic()
+                await asyncio.gather(*calls)  # served by the local limit, one at a time
+                served = time.monotonic() - frozen
+            finally:
+                private_redis.pause(False)
+    finally:
+        holder.process.kill()
+        await holder.exitcode()
+    print(f"\nwaiters of a frozen Redis fell back in {served:.3f}s")
+    # One ask of Redis, after redis_timeout at most, and its timeout.
+    assert served < 2 * FAULT_REDIS_TIMEOUT + 0.5
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith("Redis is unreachable")
+
+
+async def test_fault_waiters_across_a_redis_restart_are_served_and_share_again(
+    private_redis: RedisServer,
+) -> None:
+    # A long lease and redis_timeout: the waiter's own asks of Redis come every 5 s, so
+    # only the grant listener's loss, which wakes it, serves it soon.
+    url = private_redis.url
+    async with (
+        limiter(url, "restart", max_in_flight=1, lease=30, redis_timeout=5) as first,
+        limiter(url, "restart", max_in_flight=1, lease=30, redis_timeout=5) as second,
+    ):
+        holding = first.slot("acme", timeout=1)
+        await holding.__aenter__()
+        waiter = asyncio.create_task(enter_and_leave(second.slot("acme", timeout=3)))
+        await queued(url, "restart", "acme", count=1)
+        private_redis.kill()
+        private_redis.start()  # the same port, and no data: the queue is gone
+        restarted = time.monotonic()
+        await holding.__aexit__(None, None, None)  # a release with no one to grant
+        await waiter
+        served = time.monotonic() - restarted
+        # And the budget is shared again: a slot of one limiter is the other's too.
+        async with first.slot("acme", timeout=1):
+            with pytest.raises(errors.PoolTimeoutError):
+                async with second.slot("acme", timeout=0.2):
+                    pass
+        shared_again = time.monotonic() - restarted
+    print(f"\nafter a restart: waiter served in {served:.3f}s, shared in {shared_again:.3f}s")
+    assert served < 1
+    assert shared_again < 2
+
+
+async def enter_and_leave(slot: AbstractAsyncContextManager[None]) -> None:
+    async with slot:
+        pass
+
+
+async def leave_when(slot: AbstractAsyncContextManager[None], done: Awaitable[None]) -> None:
+    await done
+    await slot.__aexit__(None, None, None)
+
+
+async def test_fault_a_slot_freed_too_close_to_the_deadline_is_handed_back_unsent(
+    redis_url: str, prefix: str
+) -> None:
+    server = InFlightServer(limit=1)
+    async with (
+        serve(server.handle) as url,
+        limiter(redis_url, prefix, max_in_flight=1, lease=30) as other,
+        limiter(redis_url, prefix, max_in_flight=1, lease=30) as shared,
+        CodatSyncExpenses(
+            api_key="any", base_url=url, max_retries=0, company_limit=shared, timeout=0.5
+        ) as codat,
+    ):
+        holding = other.slot("acme", timeout=1)
+        await holding.__aenter__()
+        # Freed 20 ms before the call's deadline: its request would time out on the
+        # client while the server works on it, and its slot go to the next call early.
+        released = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_later(0.48, released.set_result, None)
+        leave = asyncio.ensure_future(leave_when(holding, released))
+        with pytest.raises(errors.PoolTimeoutError) as raised:
+            await codat.customers.get_async(company_id="acme", customer_id="c-1")
+        await leave
+    assert "too little of the 0.5 s timeout was left for the request" in str(raised.value)
+    assert raised.value.request_sent is False
+    assert server.peak["acme"] == 0  # nothing was sent
+    assert await holders(redis_url, prefix, "acme") == 0
 
 
 async def holders(url: str, prefix: str, company: str) -> int:

@@ -2,84 +2,88 @@
 
 ``RedisCompanyLimiter`` is a ``limits.CompanyLimiter``: at most ``max_in_flight``
 requests per company are in flight across every process that uses the same Redis
-and ``key_prefix``. It needs the ``redis`` extra (redis-py's asyncio client).
+and ``key_prefix``. It needs the ``redis`` extra (redis-py's asyncio client), and
+uses only redis-py's public API: scripts, pub/sub and the connection pool.
 
 Per company, three sorted sets hold the state, and every change is one Lua script,
 so it is atomic:
 
-- ``holders``: slot tokens scored by lease deadline. A holder renews its lease every
-  third of ``lease``; a killed worker stops renewing, and the next script run after
-  the deadline takes its slots back.
+- ``holders``: slot tokens scored by lease deadline. A slot taken or granted holds a
+  provisional lease of ``redis_timeout`` (``lease`` at most): a caller that gave up on
+  its acquire (Redis froze, the answer came too late) never confirms it, so it lapses
+  soon. A holder's first renewal confirms it, and renewals keep it for ``lease``; a
+  killed worker stops renewing, and the next script run after the deadline takes its
+  slots back.
 - ``queue``: waiting tokens in ticket order, first come first served; ``waiting``:
   the same tokens scored by a deadline the waiter renews, so dead waiters drop out.
 - A release (or a lapsed lease) hands free slots to the oldest waiters and publishes
-  each grant on the waiting worker's own channel. A waiter sleeps until that message,
-  the earliest lease deadline or a third of ``lease``, whichever comes first, so
-  nobody polls Redis in a tight loop.
+  each grant on the waiting worker's own channel. One supervised listener per process
+  hears them; when it loses its connection, and again when it has subscribed anew, it
+  wakes every waiter to ask Redis itself, so no waiter depends on a listener that is
+  gone. A waiter also asks every ``redis_timeout`` (or third of ``lease``), which is
+  how a process whose callers all wait notices that Redis froze.
 
-An uncontended slot costs one round trip: the acquire. Below the limit with nobody
-waiting, the scripts skip their tidying, which changes no decision there. The release
-waits for the end of the event loop's turn: when the same process asks for a slot of
-the same company before then, one script releases and acquires; otherwise it goes out
-alone, on a connection that pipelines the scripts (``_redis_pipe``). Its answer is
-handled when it comes, and ``aclose()`` waits for it.
+An uncontended slot costs one round trip: the acquire. The release never delays the
+call: it waits for the end of the event loop's turn, and when the same process asks
+for a slot of the same company before then, one script releases and acquires;
+otherwise it runs in a task of its own, and ``aclose()`` waits for it.
 
 Times come from Redis's ``TIME``, so the workers' clocks need not agree. While Redis
 cannot be reached, each process falls back to a ``LocalCompanyLimiter`` of the same
-size, with one warning per outage (see the README's "Many workers").
+size, with one warning per outage; the releases that could not reach Redis are sent
+again once it answers.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
-import hashlib
 import itertools
 import logging
+import sys
 import time
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 try:
     import redis.asyncio as redis
     from redis.asyncio.retry import Retry
     from redis.backoff import NoBackoff
+    from redis.commands.core import AsyncScript
     from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import NoScriptError
+    from redis.exceptions import RedisError
     from redis.exceptions import TimeoutError as RedisTimeoutError
-
-    from ._redis_pipe import Pipe, bounded  # which needs hiredis
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
-        "RedisCompanyLimiter needs redis-py and hiredis 2.2.1 or later: "
-        "pip install 'codat-sync-expenses[redis]' 'hiredis>=2.2.1'"
+        "RedisCompanyLimiter needs redis-py: pip install 'codat-sync-expenses[redis]'"
     ) from exc
 
 from . import _params as check
-from .errors import PoolTimeoutError
-from .limits import CODAT_MAX_IN_FLIGHT, LocalCompanyLimiter
+from ._constants import REDIS_LEASE, REDIS_RETRY_AFTER, REDIS_TIMEOUT
+from .limits import CODAT_MAX_IN_FLIGHT, LocalCompanyLimiter, longest_wait, slot_timeout
 
 __all__ = ["DEFAULT_LEASE", "DEFAULT_REDIS_TIMEOUT", "RedisCompanyLimiter"]
 
 logger = logging.getLogger("codat_sync_expenses")
 
-DEFAULT_LEASE = 10.0
+DEFAULT_LEASE = REDIS_LEASE
 """Seconds a slot outlives a worker that stopped renewing it (killed, frozen, cut off)."""
-DEFAULT_REDIS_TIMEOUT = 5.0
+DEFAULT_REDIS_TIMEOUT = REDIS_TIMEOUT
 """Seconds for connecting to Redis, and for each command, before Redis counts as unreachable."""
-RETRY_REDIS_AFTER = 1.0
-"""After Redis failed, seconds to use the local limit before trying Redis again."""
+
+_T = TypeVar("_T")
 
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, asyncio.TimeoutError)
 
-# Every script starts by naming its arguments.
+# Every script starts by naming its arguments. A slot taken or granted holds the
+# provisional lease until its holder's first renewal gives it the whole lease.
 _ARGUMENTS = """
 local holders, queue, waiting = KEYS[1], KEYS[2], KEYS[3]
 local token, limit, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local provisional = tonumber(ARGV[5])
 """
 
 # Redis's clock, in milliseconds.
@@ -103,7 +107,7 @@ local function grant()
   for _, head in ipairs(redis.call('ZRANGE', queue, 0, free - 1)) do
     redis.call('ZREM', queue, head)
     redis.call('ZREM', waiting, head)
-    redis.call('ZADD', holders, now + lease, head)
+    redis.call('ZADD', holders, now + provisional, head)
     if head ~= token then
       redis.call('PUBLISH', ARGV[4] .. string.match(head, '^[^:]*'), head)
     end
@@ -114,7 +118,7 @@ end
 # A free slot with nobody waiting is taken at once: tried before tidying, and again after.
 _TAKE_IF_FREE = """
 if redis.call('ZCARD', queue) == 0 and redis.call('ZCARD', holders) < limit then
-  redis.call('ZADD', holders, now + lease, token)
+  redis.call('ZADD', holders, now + provisional, token)
   return 0
 end
 """
@@ -162,11 +166,12 @@ end
 
 _ACQUIRE = _ARGUMENTS + _TAKE
 _RELEASE = _ARGUMENTS + _RELEASE_FUNCTION + "release(token)\nreturn 0\n"
-# ARGV[5]'s release, then the acquire: the same worker's next slot for the same
+# ARGV[6]'s release, then the acquire: the same worker's next slot for the same
 # company, one script where two would run one after the other.
-_RELEASE_THEN_ACQUIRE = _ARGUMENTS + _RELEASE_FUNCTION + "release(ARGV[5])\n" + _TAKE
+_RELEASE_THEN_ACQUIRE = _ARGUMENTS + _RELEASE_FUNCTION + "release(ARGV[6])\n" + _TAKE
 
-# 1 when the lease was extended, 0 when it had already lapsed and was taken back.
+# 1 when the lease was extended to the whole lease (the first time: confirmed),
+# 0 when it had already lapsed and was taken back.
 _RENEW = (
     _ARGUMENTS
     + _CLOCK
@@ -179,23 +184,19 @@ return 1
 )
 
 
-_Keys = tuple[bytes, bytes, bytes, bytes]
+_Keys = tuple[str, str, str, str]
 
 
 @functools.lru_cache(maxsize=4096)
 def _keys(prefix: str, company_id: str) -> _Keys:
-    """The company's keys, encoded once: a company's id comes back on every call."""
+    """The company's keys, made once: a company's id comes back on every call."""
     # One hash tag per company keeps its keys in one Redis Cluster slot.
-    base = f"{prefix}:{{{company_id}}}:".encode()
-    return (base + b"holders", base + b"queue", base + b"waiting", base + b"tickets")
+    base = f"{prefix}:{{{company_id}}}:"
+    return (base + "holders", base + "queue", base + "waiting", base + "tickets")
 
 
-class _Script:
-    """A Lua script, run by its SHA1 once Redis has it cached."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source.encode()
-        self.sha = hashlib.sha1(self.source, usedforsecurity=False).hexdigest().encode()
+class _RedisUnreachableError(RedisTimeoutError):
+    """Redis took ``redis_timeout`` to answer, or another caller found it unreachable."""
 
 
 class RedisCompanyLimiter:
@@ -219,7 +220,8 @@ class RedisCompanyLimiter:
 
         ``url`` is a redis-py URL (``redis://``, ``rediss://``, ``unix://``), query
         options included. Past ``redis_timeout`` seconds without an answer, Redis
-        counts as unreachable and this process limits itself.
+        counts as unreachable and this process limits itself; a slot whose holder
+        has not confirmed it lapses after ``redis_timeout`` too (``lease`` at most).
         """
         check.text("url", url)
         check.integer("max_in_flight", max_in_flight, minimum=1)
@@ -228,18 +230,24 @@ class RedisCompanyLimiter:
         self.max_in_flight = max_in_flight
         self.lease = check.seconds("lease", lease)
         self.redis_timeout = check.seconds("redis_timeout", redis_timeout)
-        self._lease_ms = max(1, round(lease * 1000))
         self._key_prefix = key_prefix
-        # No socket_timeout: the pipe bounds every command with one timer, and the
-        # grant listener bounds its own waits.
+        provisional = min(lease, redis_timeout)
+        # Renewals confirm a new slot well within its provisional lease.
+        self._renew_every = provisional / 3
+        # A waiter asks Redis at least this often: to keep its place in the queue, and
+        # to notice a Redis that froze while every caller of this process waits.
+        self._ask_every = min(lease / 3, redis_timeout)
+        self._retry_after = min(REDIS_RETRY_AFTER, redis_timeout)
+        # Each command is bounded by redis_timeout itself (_bounded), so the sockets
+        # need no timeout of their own, and the grant listener may wait for messages.
         try:
             self._redis = redis.Redis.from_url(
                 url,
                 socket_connect_timeout=redis_timeout,
                 socket_timeout=None,
-                # One immediate retry replaces a connection that a Redis restart broke;
-                # more would only delay the fallback while Redis is down.
-                retry=Retry(NoBackoff(), 1),
+                # One immediate retry replaces a pooled connection that a Redis restart
+                # broke. Never after a timeout: that would only delay the fallback.
+                retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
             )
         except ValueError:
             # Not redis-py's message: for a password with a '#' in it, that quotes it.
@@ -247,32 +255,30 @@ class RedisCompanyLimiter:
                 "url is not a valid Redis URL (redis://, rediss:// or unix://; "
                 "percent-encode reserved characters in the password)"
             ) from None
-        # The scripts run on a connection of their own, made from the pool's settings;
-        # the pool itself serves the grant listener.
-        self._pipe = Pipe(self._redis.connection_pool, redis_timeout)
-        self._acquire_script = _Script(_ACQUIRE)
-        self._release_script = _Script(_RELEASE)
-        self._release_then_acquire_script = _Script(_RELEASE_THEN_ACQUIRE)
-        self._renew_script = _Script(_RENEW)
-        self._scripts = (
-            self._acquire_script,
-            self._release_script,
-            self._release_then_acquire_script,
-            self._renew_script,
-        )
-        self._worker = uuid.uuid4().hex.encode()
-        self._wake_prefix = f"{key_prefix}:wake:"
-        # Encoded once: the arguments after the token are the same on every call.
-        self._fixed_args = [str(max_in_flight).encode(), str(self._lease_ms).encode()]
-        self._fixed_args.append(self._wake_prefix.encode())
+        self._acquire_script = self._redis.register_script(_ACQUIRE)
+        self._release_script = self._redis.register_script(_RELEASE)
+        self._release_then_acquire_script = self._redis.register_script(_RELEASE_THEN_ACQUIRE)
+        self._renew_script = self._redis.register_script(_RENEW)
+        self._worker = uuid.uuid4().hex
+        self._channel = f"{key_prefix}:wake:{self._worker}"
+        # The arguments after the token, the same on every call.
+        self._fixed_args: list[str | int] = [
+            max_in_flight,
+            max(1, round(lease * 1000)),
+            f"{key_prefix}:wake:",
+            max(1, round(provisional * 1000)),
+        ]
         self._tokens = itertools.count()
-        self._grants: dict[bytes, asyncio.Future[None]] = {}
+        # Each waiter's wake-up: True when granted, False to ask Redis again.
+        self._wake_ups: dict[str, asyncio.Future[bool]] = {}
         self._listener: asyncio.Task[None] | None = None
-        self._subscribing = asyncio.Lock()
+        self._subscribed = asyncio.Event()
         self._background: set[asyncio.Task[None]] = set()
-        # A release not posted yet: (keys, token).
-        self._held_back: tuple[_Keys, bytes] | None = None
-        # The slots held through Redis; one timer renews them all every third of the lease.
+        # A release not sent yet: (keys, token).
+        self._held_back: tuple[_Keys, str] | None = None
+        # Releases that could not reach Redis, sent again once it answers.
+        self._unsent: dict[str, _Keys] = {}
+        # The slots held through Redis; one timer renews them all.
         self._held: set[_Slot] = set()
         self._renewing: asyncio.TimerHandle | None = None
         self._local = LocalCompanyLimiter(max_in_flight)
@@ -288,8 +294,9 @@ class RedisCompanyLimiter:
     def slot(self, company_id: str, *, timeout: float | None) -> AbstractAsyncContextManager[None]:
         """Hold one of the company's slots for one HTTP attempt.
 
-        Raises ``errors.PoolTimeoutError`` (``request_sent=False``) when ``timeout``
-        seconds pass while waiting; ``None`` waits as long as it takes.
+        Raises ``errors.PoolTimeoutError`` (``request_sent=False``) when no slot comes
+        free with time left for the request (see ``limits.longest_wait``); ``None``
+        waits as long as it takes.
         """
         check.text("company_id", company_id)
         if timeout is not None:
@@ -304,44 +311,39 @@ class RedisCompanyLimiter:
         if self._renewing is not None:
             self._renewing.cancel()
             self._renewing = None
-        # Every command is bounded by redis_timeout.
         self._post_held_back()
-        await self._pipe.drain()  # the last releases' answers
-        # Renewals, and releases that had to load the scripts again.
-        await asyncio.gather(*self._background, return_exceptions=True)
-        await self._pipe.aclose()
+        # Releases and renewals: each command is bounded by redis_timeout.
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
         if self._listener is not None:
             self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)
         await self._local.aclose()
         await self._redis.aclose()
 
-    def _evalsha(
-        self, script: _Script, keys: _Keys, token: bytes, *more: bytes
-    ) -> tuple[bytes, ...]:
-        """One run of ``script`` for ``token``, as the words of an EVALSHA command."""
-        return (b"EVALSHA", script.sha, b"4", *keys, token, *self._fixed_args, *more)
-
-    async def _run(self, script: _Script, keys: _Keys, token: bytes, *more: bytes) -> int:
-        command = self._evalsha(script, keys, token, *more)
+    async def _bounded(self, command: Awaitable[_T]) -> _T:
+        """Await one Redis command; past ``redis_timeout``, Redis counts as unreachable."""
         try:
-            answer = await self._pipe.call(*command)
-        except NoScriptError:
-            # Redis restarted, or its script cache was flushed: load every script, so
-            # that the releases, which nobody awaits, find theirs.
-            loads = (self._pipe.call(b"SCRIPT", b"LOAD", each.source) for each in self._scripts)
-            await asyncio.gather(*loads)
-            answer = await self._pipe.call(*command)
+            if sys.version_info >= (3, 11):
+                async with asyncio.timeout(self.redis_timeout):
+                    return await command
+            return await asyncio.wait_for(command, self.redis_timeout)
+        except asyncio.TimeoutError:
+            raise _RedisUnreachableError(
+                f"Redis did not answer within {self.redis_timeout:g} s"
+            ) from None
+
+    async def _run(self, script: AsyncScript, keys: _Keys, token: str, *more: str) -> int:
+        # redis-py's script object loads the script again when Redis lost it (NOSCRIPT).
+        answer = await self._bounded(script(keys, [token, *self._fixed_args, *more]))
         self._note_reachable()
         return int(answer)
 
     async def _acquire(
-        self, keys: _Keys, token: bytes, company_id: str, timeout: float | None
+        self, keys: _Keys, token: str, company_id: str, timeout: float | None
     ) -> None:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        listening = self._listener is not None and not self._listener.done()
-        granted = asyncio.get_running_loop().create_future()
-        self._grants[token] = granted
+        # No slot is taken after give_up: the request needs the rest of the timeout.
+        give_up = None if timeout is None else time.monotonic() + longest_wait(timeout)
         held_back = self._held_back
         try:
             if held_back is not None and held_back[0] == keys:
@@ -350,61 +352,75 @@ class RedisCompanyLimiter:
                 wait_ms = await self._run(script, keys, token, held_back[1])
             else:
                 wait_ms = await self._run(self._acquire_script, keys, token)
-            if not listening and wait_ms:
-                await self._listen()
+            if wait_ms and not self._subscribed.is_set():
+                await self._listening()
                 # A grant published before the subscription was live went unheard.
                 wait_ms = await self._run(self._acquire_script, keys, token)
             while wait_ms:
-                delay = min(wait_ms / 1000, self.lease / 3)
-                if deadline is not None:
-                    left = deadline - time.monotonic()
+                delay = min(wait_ms / 1000, self._ask_every)
+                if give_up is not None:
+                    left = give_up - time.monotonic()
                     if left <= 0:
-                        raise PoolTimeoutError(
-                            f"waited {timeout:g} s for one of company {company_id}'s "
-                            f"{self.max_in_flight} request slots shared through Redis; "
-                            "the request was not sent"
+                        assert timeout is not None
+                        raise slot_timeout(
+                            company_id, self.max_in_flight, timeout, " shared through Redis"
                         )
                     delay = min(delay, left)
-                try:
-                    await asyncio.wait_for(asyncio.shield(granted), delay)
+                if await self._woken(token, delay):
                     return
-                except asyncio.TimeoutError:
-                    pass
+                if self._redis_down_until is not None:
+                    # Another caller found Redis unreachable: fall back with it.
+                    raise _RedisUnreachableError("another call found Redis unreachable")
                 # Renews our place in the queue and takes back leases that lapsed.
                 wait_ms = await self._run(self._acquire_script, keys, token)
+            if give_up is not None and time.monotonic() > give_up:
+                # Granted, but with too little time left for the request: hand it on.
+                assert timeout is not None
+                raise slot_timeout(company_id, self.max_in_flight, timeout, " shared through Redis")
         except BaseException:
             # Leave the queue, or give back a slot granted while we were giving up.
             self._release(keys, token)
             raise
-        finally:
-            del self._grants[token]
 
-    def _release(self, keys: _Keys, token: bytes) -> None:
+    async def _woken(self, token: str, delay: float) -> bool:
+        """Wait up to ``delay`` seconds for the listener: True when it heard a grant."""
+        wake_up = asyncio.get_running_loop().create_future()
+        self._wake_ups[token] = wake_up
+        try:
+            return await asyncio.wait_for(wake_up, delay)
+        except asyncio.TimeoutError:
+            return False
+        finally:
+            del self._wake_ups[token]
+
+    def _wake_all(self) -> None:
+        """Make every waiter ask Redis now: grants may have gone unheard."""
+        for wake_up in self._wake_ups.values():
+            if not wake_up.done():
+                wake_up.set_result(False)
+
+    def _release(self, keys: _Keys, token: str) -> None:
         # Held back to the end of this turn of the event loop: the next acquire for
         # the same company, when it comes first, carries it. Either way the caller
-        # need not wait for Redis's answer (aclose() does).
+        # does not wait for Redis.
         if self._held_back is None:
             asyncio.get_running_loop().call_soon(self._post_held_back)
         else:
-            self._post_release(*self._held_back)
+            self._spawn(self._send_release(*self._held_back))
         self._held_back = (keys, token)
 
     def _post_held_back(self) -> None:
         held_back, self._held_back = self._held_back, None
         if held_back is not None:
-            self._post_release(*held_back)
+            self._spawn(self._send_release(*held_back))
 
-    def _post_release(self, keys: _Keys, token: bytes) -> None:
-        answer = self._pipe.post(*self._evalsha(self._release_script, keys, token))
-        answer.add_done_callback(functools.partial(self._released, keys, token))
-
-    def _released(self, keys: _Keys, token: bytes, answer: asyncio.Future[Any]) -> None:
-        exc = None if answer.cancelled() else answer.exception()
-        if isinstance(exc, NoScriptError):
-            self._spawn(self._release_again(keys, token))
-        elif isinstance(exc, _UNREACHABLE):
-            self._note_unreachable(exc)  # the lease runs out by itself
-        elif exc is not None:
+    async def _send_release(self, keys: _Keys, token: str) -> None:
+        try:
+            await self._run(self._release_script, keys, token)
+        except _UNREACHABLE as exc:
+            self._note_unreachable(exc)
+            self._unsent[token] = keys  # sent again once Redis answers
+        except RedisError as exc:
             logger.warning(
                 "a Redis concurrency slot's release failed (%s); it lapses with its lease", exc
             )
@@ -413,53 +429,71 @@ class RedisCompanyLimiter:
         self._held.add(slot)
         if self._renewing is None:
             loop = asyncio.get_running_loop()
-            self._renewing = loop.call_later(self.lease / 3, self._renew_held)
+            self._renewing = loop.call_later(self._renew_every, self._renew_held)
 
     def _renew_held(self) -> None:
         self._renewing = None
         if self._held:
-            # A slot taken since the last round is renewed early: a timer per slot
-            # would cost every slot, most of which end within a third of the lease.
-            for slot in self._held:
-                self._spawn(slot._renew())
-            self._renewing = asyncio.get_running_loop().call_later(self.lease / 3, self._renew_held)
+            # A slot taken since the last round is confirmed early: a timer per slot
+            # would cost every slot, most of which end within the round.
+            self._spawn(self._renew(list(self._held)))
+            loop = asyncio.get_running_loop()
+            self._renewing = loop.call_later(self._renew_every, self._renew_held)
 
-    async def _release_again(self, keys: _Keys, token: bytes) -> None:
-        with contextlib.suppress(*_UNREACHABLE):
-            await self._run(self._release_script, keys, token)
+    async def _renew(self, slots: list[_Slot]) -> None:
+        renewals = (self._run(self._renew_script, s._keys, s._token) for s in slots)
+        answers = await asyncio.gather(*renewals, return_exceptions=True)
+        lapsed = 0
+        for slot, answer in zip(slots, answers, strict=True):
+            if isinstance(answer, _UNREACHABLE):
+                self._note_unreachable(answer)  # the next round tries again
+            elif isinstance(answer, BaseException):
+                logger.warning("a Redis concurrency slot's renewal failed (%s)", answer)
+            elif not answer and slot in self._held:  # not released while it ran
+                self._held.remove(slot)
+                lapsed += 1
+        if lapsed:
+            logger.warning(
+                "%d Redis concurrency slot leases lapsed while their requests ran (Redis "
+                "restarted, or this process stalled); the company may briefly see more "
+                "than %d requests in flight",
+                lapsed,
+                self.max_in_flight,
+            )
+
+    async def _listening(self) -> None:
+        """Return once the grant listener is subscribed; start it when none runs."""
+        if self._listener is None or self._listener.done():
+            self._listener = asyncio.create_task(self._listen())
+        await self._bounded(self._subscribed.wait())
 
     async def _listen(self) -> None:
-        async with self._subscribing:
-            if self._listener is not None and not self._listener.done():
-                return
+        """Hear this worker's grants, until ``aclose()``: subscribe again after a loss."""
+        while True:
             pubsub: Any = self._redis.pubsub()  # redis-py leaves PubSub partly untyped
             try:
-                await bounded(
-                    pubsub.subscribe(self._wake_prefix.encode() + self._worker), self.redis_timeout
-                )
-            except BaseException:
-                await pubsub.aclose()
-                raise
-            self._listener = asyncio.create_task(self._dispatch(pubsub))
-
-    async def _dispatch(self, pubsub: Any) -> None:
-        # Messages are grants for this worker's waiters; an unknown token is a
-        # waiter that already gave up or was granted by its own poll.
-        try:
-            while True:
-                message = await pubsub.get_message(
-                    ignore_subscribe_messages=True, timeout=self.redis_timeout
-                )
-                if message is None or message["type"] != "message":
-                    continue
-                granted = self._grants.get(message["data"])
-                if granted is not None and not granted.done():
-                    granted.set_result(None)
-        except _UNREACHABLE as exc:
-            # Waiters still poll; the next one to wait subscribes again.
-            logger.debug("Redis limiter stopped listening for grants: %s", exc)
-        finally:
-            await pubsub.aclose()
+                await self._bounded(pubsub.subscribe(self._channel))
+                while True:
+                    message = await pubsub.get_message(timeout=self.redis_timeout)
+                    if message is None:
+                        continue
+                    if message["type"] == "subscribe":
+                        # Subscribed, first or anew: grants published while nobody
+                        # listened went unheard, so every waiter asks Redis.
+                        self._subscribed.set()
+                        self._wake_all()
+                    elif message["type"] == "message":
+                        wake_up = self._wake_ups.get(message["data"].decode())
+                        if wake_up is not None and not wake_up.done():
+                            wake_up.set_result(True)
+            except _UNREACHABLE as exc:
+                logger.debug("Redis limiter lost its grant listener: %s", exc)
+            finally:
+                self._subscribed.clear()
+                await asyncio.shield(pubsub.aclose())
+            # Until it is back, the waiters ask Redis themselves, or fall back.
+            self._wake_all()
+            await asyncio.sleep(self._retry_after)
 
     def _redis_reachable(self) -> bool:
         if self._redis_down_until is None:
@@ -468,7 +502,7 @@ class RedisCompanyLimiter:
         if now < self._redis_down_until:
             return False
         # This call probes Redis; the others stay local until it answers or fails.
-        self._redis_down_until = now + self.redis_timeout + RETRY_REDIS_AFTER
+        self._redis_down_until = now + self.redis_timeout + self._retry_after
         return True
 
     def _note_unreachable(self, exc: BaseException) -> None:
@@ -479,12 +513,16 @@ class RedisCompanyLimiter:
                 str(exc) or type(exc).__name__,
                 self.max_in_flight,
             )
-        self._redis_down_until = time.monotonic() + RETRY_REDIS_AFTER
+        self._redis_down_until = time.monotonic() + self._retry_after
+        self._wake_all()  # waiters fall back too, rather than wait for a Redis that is out
 
     def _note_reachable(self) -> None:
         if self._redis_down_until is not None:
             self._redis_down_until = None
             logger.info("Redis is reachable again: the per-company limit is shared again")
+            unsent, self._unsent = self._unsent, {}
+            for token, keys in unsent.items():
+                self._spawn(self._send_release(keys, token))
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -495,7 +533,7 @@ class RedisCompanyLimiter:
 class _Slot:
     """One attempt's hold on a slot: shared through Redis, or local while Redis is out.
 
-    A slot held through Redis has its lease renewed every third of the lease until released.
+    A slot held through Redis has its lease renewed until released.
     """
 
     __slots__ = ("_company_id", "_keys", "_limiter", "_local", "_timeout", "_token")
@@ -505,7 +543,7 @@ class _Slot:
         self._company_id = company_id
         self._timeout = timeout
         self._keys = _keys(limiter._key_prefix, company_id)
-        self._token = b"%b:%d" % (limiter._worker, next(limiter._tokens))
+        self._token = f"{limiter._worker}:{next(limiter._tokens)}"
         self._local: AbstractAsyncContextManager[None] | None = None
 
     async def __aenter__(self) -> None:
@@ -534,20 +572,3 @@ class _Slot:
             return
         self._limiter._held.discard(self)  # gone already if its lease lapsed
         self._limiter._release(self._keys, self._token)
-
-    async def _renew(self) -> None:
-        limiter = self._limiter
-        if self not in limiter._held:
-            return  # released since the round began
-        try:
-            held = await limiter._run(limiter._renew_script, self._keys, self._token)
-        except _UNREACHABLE as exc:
-            limiter._note_unreachable(exc)
-            return  # the next round tries again: Redis may be back before the lease lapses
-        if not held and self in limiter._held:  # not released while the renewal ran
-            limiter._held.remove(self)
-            logger.warning(
-                "a Redis concurrency slot's lease lapsed while its request ran; "
-                "the company may briefly see more than %d requests in flight",
-                limiter.max_in_flight,
-            )
