@@ -105,3 +105,61 @@ async def test_control_requests_are_not_recorded() -> None:
     async with FakeCodatServer() as fake, aiohttp.ClientSession(fake.url) as session:
         await _post(session, "/_fake/companies", {})
     assert fake.requests == []
+
+
+# -- issue 24, cases 13-15: values the fake cannot serve, hostile bodies ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        (
+            "/_fake/faults",
+            b'{"operation": "get-customer", "kind": "delay", "seconds": NaN}',
+            "finite",
+        ),
+        (
+            "/_fake/faults",
+            b'{"operation": "get-customer", "kind": "delay", "seconds": 1e999}',
+            "finite",
+        ),
+        (
+            "/_fake/faults",
+            b'{"operation": "get-customer", "status": 429, "retryAfter": "1\\r\\nX-Evil: 1"}',
+            "retry_after must not contain",
+        ),
+        (
+            "/_fake/faults",
+            b'{"operation": "get-customer", "kind": "hang", "times": 100000000000000}',
+            "times must be from 1",
+        ),
+        ("/_fake/companies", b'{"customers": 10000000000000000000000}', "customers must be from 0"),
+        (
+            "/_fake/companies",
+            b'{"customers": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "JSON object",
+        ),
+        ("/_fake/faults", b"[" * 100_000 + b"]" * 100_000, "JSON object"),
+    ],
+    ids=[
+        "nan-delay",
+        "infinite-delay",
+        "crlf-retry-after",
+        "absurd-times",
+        "absurd-customers",
+        "deep-company",
+        "deep-fault",
+    ],
+)
+async def test_a_control_request_the_fake_could_not_serve_is_a_400_saying_why(
+    path: str, body: bytes, message: str
+) -> None:
+    # Leaving the block would raise UnusedFaultsError had a fault been queued.
+    async with (
+        FakeCodatServer() as fake,
+        aiohttp.ClientSession(fake.url) as session,
+        session.post(path, data=body) as response,
+    ):
+        status, answer = response.status, await response.json()
+    assert status == 400
+    assert message in answer["error"]

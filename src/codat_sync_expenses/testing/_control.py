@@ -12,12 +12,13 @@ It lets a test in another process or language drive a standalone fake
 - ``GET /_fake/requests?operation=get-customer`` lists the requests received, oldest first,
   without their Authorization header; without ``operation``, every one.
 
-Malformed control requests get 400 with ``{"error": ...}``. Control requests are not recorded.
+Malformed control requests, and values the fake could not serve (a NaN delay, CR or LF in
+``retryAfter``, 10**22 customers), get 400 with ``{"error": ...}``. Control requests are not
+recorded.
 """
 
 from __future__ import annotations
 
-import json
 import typing
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from aiohttp import web
 
 from . import _harness
 from ._faults import Fault
+from ._responses import parse_json
 
 if TYPE_CHECKING:
     from ._harness import FakeCodatServer, Operation
@@ -41,11 +43,11 @@ def add_routes(app: web.Application, fake: FakeCodatServer) -> None:
 
     async def add_company(request: web.Request) -> web.Response:
         body = await _body(request)
+        customers = _harness.count(
+            "customers", body.get("customers", 0), minimum=0, maximum=_harness.MAX_CUSTOMERS
+        )
         company_id = fake.add_company(_text(body, "companyId"))
         connection_id = fake.add_connection(company_id, _text(body, "connectionId"))
-        customers = body.get("customers", 0)
-        if not isinstance(customers, int) or isinstance(customers, bool) or customers < 0:
-            raise _ControlRequestError("customers must be a whole number of at least 0")
         fake.add_customers(company_id, customers)
         return web.json_response(
             {"companyId": company_id, "connectionId": connection_id}, status=201
@@ -54,9 +56,7 @@ def add_routes(app: web.Application, fake: FakeCodatServer) -> None:
     async def inject(request: web.Request) -> web.Response:
         body = await _body(request)
         operation = _operation(body.get("operation"))
-        times = body.get("times", 1)
-        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
-            raise _ControlRequestError("times must be a whole number of at least 1")
+        times = _harness.count("times", body.get("times", 1), minimum=1, maximum=_harness.MAX_TIMES)
         fake.inject(operation, _fault(body), times=times)
         return web.json_response({"operation": operation, "times": times}, status=201)
 
@@ -72,7 +72,10 @@ def add_routes(app: web.Application, fake: FakeCodatServer) -> None:
                         "path": r.raw_path,
                         "query": dict(r.query),
                         "headers": dict(r.headers),
-                        "body": r.body if not isinstance(r.body, bytes) else r.body.decode(),
+                        # A body that was not UTF-8 JSON is shown as text, bytes escaped.
+                        "body": r.body
+                        if not isinstance(r.body, bytes)
+                        else r.body.decode("utf-8", "backslashreplace"),
                     }
                     for r in received
                 ]
@@ -90,7 +93,8 @@ def _answering_400(
     async def handle(request: web.Request) -> web.Response:
         try:
             return await handler(request)
-        except _ControlRequestError as exc:
+        except (_ControlRequestError, ValueError, TypeError) as exc:
+            # The fake's own checks (a NaN delay, 10**22 customers) raise ValueError.
             return web.json_response({"error": str(exc)}, status=400)
 
     return handle
@@ -99,9 +103,9 @@ def _answering_400(
 async def _body(request: web.Request) -> dict[str, Any]:
     raw = await request.read()
     try:
-        body = json.loads(raw) if raw else {}
-    except ValueError:
-        raise _ControlRequestError("the body must be a JSON object") from None
+        body = parse_json(raw) if raw else {}
+    except ValueError as exc:
+        raise _ControlRequestError(f"the body must be a JSON object: {exc}") from None
     if not isinstance(body, dict):
         raise _ControlRequestError("the body must be a JSON object")
     return body
@@ -131,9 +135,9 @@ def _fault(body: dict[str, Any]) -> Fault:
         return Fault.status(status, retry_after=None if retry_after is None else str(retry_after))
     if kind == "delay":
         seconds = body.get("seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
             raise _ControlRequestError("a delay fault needs seconds, at least 0")
-        return Fault.delay(float(seconds))
+        return Fault.delay(seconds)
     simple = {"hang": Fault.hang, "reset": Fault.reset, "cut": Fault.cut}
     if kind not in simple:
         raise _ControlRequestError("kind must be status, hang, reset, cut or delay")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from . import _listing, _push, _seed
-from ._responses import CodatHTTPError, bool_param, json_response, now
+from ._responses import CodatHTTPError, bool_param, json_response, now, parse_json
 
 if TYPE_CHECKING:
     from ._harness import Route
@@ -186,8 +185,8 @@ def routes(world: World) -> list[Route]:
 
 async def _customer_body(request: web.Request, customer_id: str | None = None) -> dict[str, Any]:
     try:
-        body = json.loads(await request.read())
-    except ValueError:
+        body = parse_json(await request.read())
+    except ValueError:  # not JSON, not UTF-8, or nested too deeply: Codat's 400
         body = None
     errors = validation_errors(body, customer_id)
     if errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import attrs
@@ -21,7 +22,8 @@ class Fault:
     """One injected failure for ``FakeCodatServer.inject``; make it with a named constructor.
 
     ``Fault.status(503, retry_after=2)``, ``Fault.hang()``, ``Fault.reset()``,
-    ``Fault.cut()``, ``Fault.delay(0.5)``.
+    ``Fault.cut()``, ``Fault.delay(0.5)``. A value the fake could not serve (a
+    NaN delay, CR or LF in ``retry_after``) is a ValueError here, not a hang later.
     """
 
     kind: FaultKind
@@ -47,10 +49,15 @@ class Fault:
         ``after_processing``: the request takes effect first, then this answer replaces
         the real one (a push that happened but whose answer is lost).
         """
+        if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 599:
+            raise ValueError(f"code must be an HTTP status from 100 to 599, got {code!r}")
+        text = None if retry_after is None else str(retry_after)
+        if text is not None and any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+            raise ValueError("retry_after must not contain CR, LF or another control character")
         return cls(
             kind="status",
             code=code,
-            retry_after=None if retry_after is None else str(retry_after),
+            retry_after=text,
             body=body,
             content_type=content_type,
             after_processing=after_processing,
@@ -73,5 +80,11 @@ class Fault:
 
     @classmethod
     def delay(cls, seconds: float) -> Fault:
-        """Answer normally, ``seconds`` late."""
+        """Answer normally, ``seconds`` late (a finite number, at least 0)."""
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, (int, float))
+            or not 0 <= seconds < math.inf
+        ):
+            raise ValueError(f"seconds must be a finite number of at least 0, got {seconds!r}")
         return cls(kind="delay", seconds=seconds)

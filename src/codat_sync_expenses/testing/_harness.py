@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import json
+import concurrent.futures
+import functools
+import threading
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import attrs
 from aiohttp import web
@@ -22,8 +24,11 @@ from aiohttp import web
 from . import _control, _customers, _push
 from ._faults import Fault, UnusedFaultsError
 from ._push import PushOutcome
-from ._responses import CodatHTTPError, error
+from ._responses import CodatHTTPError, error, parse_json
 from ._state import World
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 Operation = Literal[
     "list-customers",
@@ -39,6 +44,47 @@ Endpoint = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Codat's usual course: the push answers Pending, and a later look finds it done.
 PENDING_THEN_SUCCESS = PushOutcome.success(after_polls=1)
+MAX_CUSTOMERS = 10_000_000
+"""The most customers a company may be seeded with: a filtered listing reads every one."""
+MAX_TIMES = 1_000_000
+"""The most calls one fault or push outcome may be queued for."""
+
+
+def count(name: str, value: object, *, minimum: int, maximum: int) -> int:
+    """Check a whole number the fake is asked to serve; ValueError naming it otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a whole number, not {type(value).__name__}")
+    if not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be from {minimum} to {maximum:,}, got {value}")
+    return value
+
+
+def _on_own_thread(
+    method: Callable[Concatenate[FakeCodatServer, P], R],
+) -> Callable[Concatenate[FakeCodatServer, P], R]:
+    """Run a seeding or reading method on the thread that serves the fake.
+
+    The fake's records are only ever touched there, so a test seeding it from
+    another thread (``serve_in_thread``) never changes them under a listing.
+    """
+
+    @functools.wraps(method)
+    def run(fake: FakeCodatServer, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        loop = fake._loop
+        if loop is None or not loop.is_running() or fake._thread == threading.get_ident():
+            return method(fake, *args, **kwargs)
+        result: concurrent.futures.Future[R] = concurrent.futures.Future()
+
+        def call() -> None:
+            try:
+                result.set_result(method(fake, *args, **kwargs))
+            except Exception as exc:  # raised again in the caller's thread
+                result.set_exception(exc)
+
+        loop.call_soon_threadsafe(call)
+        return result.result()
+
+    return run
 
 
 @attrs.frozen
@@ -96,6 +142,7 @@ class FakeCodatServer:
         self._peak: dict[str, int] = defaultdict(int)
         self._rejected: dict[str, int] = defaultdict(int)
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: int | None = None
         self._world = World(push_outcome)
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._stopping = asyncio.Event()
@@ -123,6 +170,7 @@ class FakeCodatServer:
     async def start(self) -> None:
         """Start listening on 127.0.0.1; sets ``url``."""
         self._loop = asyncio.get_running_loop()
+        self._thread = threading.get_ident()
         app = web.Application(client_max_size=10 * 1024 * 1024, middlewares=[_codat_errors])
         routes = _customers.routes(self._world) + _push.routes(self._world)
         for method, path, operation, handler in routes:
@@ -153,14 +201,17 @@ class FakeCodatServer:
 
     # -- seeding ---------------------------------------------------------------
 
+    @_on_own_thread
     def add_company(self, company_id: str | None = None) -> str:
         """Create an empty company; returns its id (by default the same on every run)."""
         return self._world.add_company(company_id).id
 
+    @_on_own_thread
     def add_connection(self, company_id: str, connection_id: str | None = None) -> str:
         """Create a connection (to accounting software) for a company; returns its id."""
         return self._world.companies[company_id].add_connection(connection_id)
 
+    @_on_own_thread
     def add_customers(
         self, company_id: str, customers: int | list[dict[str, Any]]
     ) -> list[str] | None:
@@ -169,7 +220,7 @@ class FakeCodatServer:
         ids are returned)."""
         store = self._world.companies[company_id].customers
         if isinstance(customers, int):
-            store.generate(customers)
+            store.generate(count("customers", customers, minimum=0, maximum=MAX_CUSTOMERS))
             return None
         ids = []
         for customer in customers:
@@ -178,15 +229,18 @@ class FakeCodatServer:
             ids.append(stored["id"])
         return ids
 
+    @_on_own_thread
     def customer(self, company_id: str, customer_id: str) -> dict[str, Any] | None:
         """The JSON of one customer, as a later get would return it."""
         return self._world.companies[company_id].customers.get(customer_id)
 
+    @_on_own_thread
     def customers(self, company_id: str) -> list[dict[str, Any]]:
         """The JSON of every customer of a company, in listing order."""
         store = self._world.companies[company_id].customers
         return [store.record(i) for i in range(len(store))]
 
+    @_on_own_thread
     def push_operations(self, company_id: str) -> list[dict[str, Any]]:
         """The JSON of every push operation of a company, oldest first, as listed."""
         pushes = self._world.companies[company_id].pushes
@@ -194,14 +248,19 @@ class FakeCodatServer:
 
     # -- pushes, faults and recording -------------------------------------------
 
+    @_on_own_thread
     def settle_next_push(self, outcome: PushOutcome, *, times: int = 1) -> None:
         """Settle the next ``times`` pushes (creates or updates) with ``outcome``."""
+        count("times", times, minimum=1, maximum=MAX_TIMES)
         self._world.next_push_outcomes.extend([outcome] * times)
 
+    @_on_own_thread
     def inject(self, operation: Operation, fault: Fault, *, times: int = 1) -> None:
         """Apply ``fault`` to the next ``times`` calls of ``operation``."""
+        count("times", times, minimum=1, maximum=MAX_TIMES)
         self._faults[operation].extend([fault] * times)
 
+    @_on_own_thread
     def traffic(self, company_id: str) -> CompanyTraffic:
         """The peak of concurrent requests for a company, and how many got 429 for it."""
         return CompanyTraffic(
@@ -269,8 +328,8 @@ class FakeCodatServer:
     async def _record(self, operation: str, request: web.Request) -> None:
         body = await request.read()
         try:
-            parsed = json.loads(body) if body else None
-        except ValueError:
+            parsed = parse_json(body) if body else None
+        except ValueError:  # kept as it came: not JSON, not UTF-8, or nested too deeply
             parsed = body
         self.requests.append(
             RecordedRequest(

@@ -3,6 +3,7 @@ TimedOut; a create or update takes effect only on Success."""
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -35,6 +36,16 @@ class PushOutcome:
     after_polls: int = 0
     after_seconds: float = 0.0
     validation_errors: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        # Refused when made: a NaN or negative wait would never (or always) be due.
+        polls = self.after_polls
+        if isinstance(polls, bool) or not isinstance(polls, int) or polls < 0:
+            raise ValueError(f"after_polls must be a whole number of at least 0, got {polls!r}")
+        if not 0 <= self.after_seconds < math.inf:
+            raise ValueError(
+                f"after_seconds must be a finite number of at least 0, got {self.after_seconds!r}"
+            )
 
     @classmethod
     def success(cls, *, after_polls: int = 0, after_seconds: float = 0.0) -> PushOutcome:

@@ -10,6 +10,9 @@ from typing import Any
 from aiohttp import web
 
 INT32_MAX = 2**31 - 1
+# Codat's bodies nest a few levels; deeper ones are refused before anything
+# recurses over them (json.loads, json.dumps and the validation all do).
+MAX_JSON_DEPTH = 64
 
 
 class CodatHTTPError(Exception):
@@ -45,6 +48,23 @@ def error(
         "detailedErrorCode": 0,
     }
     return web.json_response(body, status=status)
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request body's JSON; ValueError when it is not UTF-8 JSON or nests too deeply."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise ValueError(f"the body nests more than {MAX_JSON_DEPTH} levels deep") from None
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise ValueError(f"the body nests more than {MAX_JSON_DEPTH} levels deep")
+            children = item.values() if isinstance(item, dict) else item
+            pending += [(child, depth + 1) for child in children]
+    return value
 
 
 def json_response(body: Any) -> web.Response:
