@@ -7,12 +7,14 @@ Codat server.
 """
 
 from . import errors, limits, models, serialization
+from ._blocking_page import BlockingPage
 from ._client import CodatSyncExpenses
 from ._pagination import AsyncPaginator, Page
 from ._version import __version__
 
 __all__ = [
     "AsyncPaginator",
+    "BlockingPage",
     "CodatSyncExpenses",
     "Page",
     "__version__",

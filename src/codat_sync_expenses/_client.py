@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import ipaddress
 import os
 from types import TracebackType
@@ -14,6 +15,7 @@ from yarl import URL
 
 from . import _params as check
 from ._api import API
+from ._blocking import BlockingLoop
 from ._constants import (
     DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT,
@@ -38,7 +40,9 @@ class CodatSyncExpenses:
 
     Use it as ``async with CodatSyncExpenses(api_key=...) as codat:``, or call
     ``await codat.aclose()`` when done. It creates its own aiohttp session on
-    first use, or uses (and never closes) the one passed as ``session``.
+    first use, or uses (and never closes) the one passed as ``session``. Code
+    without an event loop (Django, Flask, Celery, scripts) calls the blocking
+    twins, named without ``_async`` (``codat.customers.get``), and ``codat.close()``.
     """
 
     customers: CustomersResource
@@ -105,9 +109,9 @@ class CodatSyncExpenses:
                     "max_connections applies to the session the client makes; "
                     "set the limit on the connector of the session you pass instead"
                 )
-        limiter = _limiter(company_limit)
-        self._owned_limiter = limiter if isinstance(company_limit, int) else None
-        self._transport = Transport(
+        self._company_limit = company_limit
+        self._new_transport = functools.partial(
+            Transport,
             base_url=self._base_url,
             authorization=authorization,
             user_agent=f"codat-sync-expenses-python/{__version__}",
@@ -116,12 +120,27 @@ class CodatSyncExpenses:
             connect_timeout=connect_timeout,
             retry=RetryPolicy(max_retries=max_retries, max_wait=max_retry_wait),
             max_response_bytes=max_response_bytes,
-            limiter=limiter,
             max_connections=max_connections,
         )
-        api = API(self._transport, secrets=_secrets(authorization))
-        self.customers = CustomersResource(api)
-        self.push_operations = PushOperationsResource(api)
+        self._secrets = _secrets(authorization)
+        self._blocking = BlockingLoop(aclose=self._aclose_blocking, reopen=self._reopen_in_child)
+        self._connect()
+
+    def _connect(self) -> None:
+        """Make the transport, the limit it owns and the resources: in __init__, and in a
+        forked child (which must not share its parent's connections or counts)."""
+        limiter = _limiter(self._company_limit)
+        self._owned_limiter = limiter if isinstance(self._company_limit, int) else None
+        self._transport = self._new_transport(limiter=limiter)
+        api = API(self._transport, secrets=self._secrets)
+        self.customers = CustomersResource(api, self._blocking)
+        self.push_operations = PushOperationsResource(api, self._blocking)
+
+    def _reopen_in_child(self) -> Transport:
+        inherited = self._transport
+        if not inherited.closed:
+            self._connect()
+        return inherited
 
     def __repr__(self) -> str:
         transport = getattr(self, "_transport", None)  # absent while __init__ fails
@@ -133,6 +152,21 @@ class CodatSyncExpenses:
         await self._transport.aclose()
         if self._owned_limiter is not None:
             await self._owned_limiter.aclose()
+
+    def close(self) -> None:
+        """``aclose()`` for blocking code: close the client and stop its private event loop.
+
+        Also closes a ``limits.CompanyLimiter`` you passed as ``company_limit``: its
+        connections belong to this client's private loop, the one place that can
+        close them. Called by itself at interpreter exit; safe to call more than once.
+        """
+        self._blocking.close()
+
+    async def _aclose_blocking(self) -> None:
+        await self.aclose()
+        limiter = self._company_limit
+        if isinstance(limiter, CompanyLimiter):
+            await limiter.aclose()
 
     async def __aenter__(self) -> CodatSyncExpenses:
         return self

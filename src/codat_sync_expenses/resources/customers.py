@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from .. import _params as check
 from .._api import API
+from .._blocking import BlockingLoop
+from .._blocking_page import BlockingPage
 from .._pagination import AsyncPaginator
 from ..models import CreateCustomerResponse, Customer, Customers, UpdateCustomerResponse
 from ._codat import company_path, listing, push_params
 
 
 class CustomersResource:
-    """The customers endpoints, reached as ``CodatSyncExpenses(...).customers``."""
+    """The customers endpoints, reached as ``CodatSyncExpenses(...).customers``.
 
-    def __init__(self, api: API) -> None:
+    Each ``*_async`` method has a blocking twin without the suffix, for code
+    without an event loop; it runs the async method on the client's own loop.
+    """
+
+    def __init__(self, api: API, blocking: BlockingLoop) -> None:
         self._api = api
+        self._blocking = blocking
 
     async def create_async(
         self,
@@ -126,6 +133,103 @@ class CustomersResource:
             cast_to=UpdateCustomerResponse,
             params=params,
             body=customer,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        *,
+        company_id: str,
+        connection_id: str,
+        customer: Customer,
+        timeout_in_minutes: int | None = None,
+        allow_sync_on_push_complete: bool | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> CreateCustomerResponse:
+        """Blocking ``create_async``, for code without an event loop."""
+        return self._blocking.run(
+            "customers.create",
+            self.create_async,
+            company_id=company_id,
+            connection_id=connection_id,
+            customer=customer,
+            timeout_in_minutes=timeout_in_minutes,
+            allow_sync_on_push_complete=allow_sync_on_push_complete,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        company_id: str,
+        customer_id: str,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> Customer:
+        """Blocking ``get_async``, for code without an event loop."""
+        return self._blocking.run(
+            "customers.get",
+            self.get_async,
+            company_id=company_id,
+            customer_id=customer_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def list(
+        self,
+        *,
+        company_id: str,
+        page: int = 1,
+        page_size: int = 100,
+        query: str | None = None,
+        order_by: str | None = None,
+        prefetch: int = 0,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> BlockingPage[Customer]:
+        """Blocking ``list_async``: returns the first page; ``for`` over it walks every customer."""
+        paginator = self.list_async(
+            company_id=company_id,
+            page=page,
+            page_size=page_size,
+            query=query,
+            order_by=order_by,
+            prefetch=prefetch,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return BlockingPage.first(
+            paginator, blocking=self._blocking, name="customers.list", prefetch=prefetch
+        )
+
+    def update(
+        self,
+        *,
+        company_id: str,
+        connection_id: str,
+        customer_id: str,
+        customer: Customer,
+        force_update: bool = False,
+        timeout_in_minutes: int | None = None,
+        allow_sync_on_push_complete: bool | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> UpdateCustomerResponse:
+        """Blocking ``update_async``, for code without an event loop."""
+        return self._blocking.run(
+            "customers.update",
+            self.update_async,
+            company_id=company_id,
+            connection_id=connection_id,
+            customer_id=customer_id,
+            customer=customer,
+            force_update=force_update,
+            timeout_in_minutes=timeout_in_minutes,
+            allow_sync_on_push_complete=allow_sync_on_push_complete,
             timeout=timeout,
             max_retries=max_retries,
         )

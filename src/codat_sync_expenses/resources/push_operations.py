@@ -5,16 +5,22 @@ from __future__ import annotations
 from .. import _params as check
 from .. import _push_wait
 from .._api import API
+from .._blocking import BlockingLoop
+from .._blocking_page import BlockingPage
 from .._pagination import AsyncPaginator
 from ..models import PushOperation, PushOperations
 from ._codat import company_path, listing
 
 
 class PushOperationsResource:
-    """The push operation endpoints, reached as ``CodatSyncExpenses(...).push_operations``."""
+    """The push operation endpoints, reached as ``CodatSyncExpenses(...).push_operations``.
 
-    def __init__(self, api: API) -> None:
+    Each ``*_async`` method has a blocking twin without the suffix, as on ``customers``.
+    """
+
+    def __init__(self, api: API, blocking: BlockingLoop) -> None:
         self._api = api
+        self._blocking = blocking
 
     async def get_async(
         self,
@@ -102,3 +108,70 @@ class PushOperationsResource:
             )
 
         return await _push_wait.wait(poll, push_operation, max_wait)
+
+    def get(
+        self,
+        *,
+        company_id: str,
+        push_operation_key: str,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> PushOperation:
+        """Blocking ``get_async``, for code without an event loop."""
+        return self._blocking.run(
+            "push_operations.get",
+            self.get_async,
+            company_id=company_id,
+            push_operation_key=push_operation_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def list(
+        self,
+        *,
+        company_id: str,
+        page: int = 1,
+        page_size: int = 100,
+        query: str | None = None,
+        order_by: str | None = None,
+        prefetch: int = 0,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> BlockingPage[PushOperation]:
+        """Blocking ``list_async``: returns the first page; ``for`` over it walks them all."""
+        paginator = self.list_async(
+            company_id=company_id,
+            page=page,
+            page_size=page_size,
+            query=query,
+            order_by=order_by,
+            prefetch=prefetch,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return BlockingPage.first(
+            paginator, blocking=self._blocking, name="push_operations.list", prefetch=prefetch
+        )
+
+    def wait(
+        self,
+        push_operation: PushOperation | None = None,
+        *,
+        company_id: str | None = None,
+        push_operation_key: str | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> PushOperation:
+        """Blocking ``wait_async``: the calling thread waits until the push settles."""
+        return self._blocking.run(
+            "push_operations.wait",
+            self.wait_async,
+            push_operation,
+            company_id=company_id,
+            push_operation_key=push_operation_key,
+            max_wait=max_wait,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
