@@ -4,8 +4,9 @@ Sequential calls, so no acquire shares its round trip with another call's (a
 release and the next acquire run as one script, as in any sequence of calls): a bare
 slot, and a ``get_async`` against ``server.py`` through a client whose
 ``company_limit`` is None, the in-process ``LocalCompanyLimiter`` (the default)
-or a ``RedisCompanyLimiter`` on a private redis-server on loopback, beside the
-floor: one bare PING round trip to that redis-server over asyncio streams. Contenders
+or a ``RedisCompanyLimiter`` on a private redis-server on loopback, beside two
+floors: one bare PING round trip to that redis-server over asyncio streams, and one
+PING through redis-py's client, whose public API the limiter uses. Contenders
 interleave round by round; medians per call, wall-clock and CPU, are reported
 with the load average, and so is a slot's cost over the floor of the same round,
 which moves less with the machine's state than either. Options: ``--rounds N``,
@@ -29,12 +30,15 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 
+import redis.asyncio as redis
+
 from codat_sync_expenses import CodatSyncExpenses
 from codat_sync_expenses.limits import CompanyLimiter, LocalCompanyLimiter
 from codat_sync_expenses.redis_limits import RedisCompanyLimiter
 
 HERE = Path(__file__).parent
 FLOOR = "bare round trip (PING)"
+CLIENT_FLOOR = "redis-py PING"
 
 
 @contextlib.contextmanager
@@ -117,10 +121,17 @@ async def _measure(redis_url: str, api_url: str, rounds: int, calls: int) -> Non
             writer.write(b"*1\r\n$4\r\nPING\r\n")
             await reader.readuntil(b"\r\n")
 
+        client = redis.Redis.from_url(redis_url)
+        stack.push_async_callback(client.aclose)
+
+        async def client_ping() -> None:
+            await client.ping()
+
         for round_number in range(rounds):
-            wall, cpu = await _per_call_us(calls, ping)
-            results.setdefault("slot wall", {}).setdefault(FLOOR, []).append(wall)
-            results.setdefault("slot cpu", {}).setdefault(FLOOR, []).append(cpu)
+            for floor, one in ((FLOOR, ping), (CLIENT_FLOOR, client_ping)):
+                wall, cpu = await _per_call_us(calls, one)
+                results.setdefault("slot wall", {}).setdefault(floor, []).append(wall)
+                results.setdefault("slot cpu", {}).setdefault(floor, []).append(cpu)
             names = list(limits)
             shift = round_number % len(names)
             for name in names[shift:] + names[:shift]:
@@ -156,14 +167,15 @@ async def _measure(redis_url: str, api_url: str, rounds: int, calls: int) -> Non
             f"\n{key}: RedisCompanyLimiter costs {added / 1000:.3f} ms per call more than "
             "LocalCompanyLimiter (target: < 0.3 ms)"
         )
-    floor = statistics.median(results["slot wall"][FLOOR])
-    print(f"one bare round trip to the same Redis takes {floor / 1000:.3f} ms on this machine")
-    slots, floors = results["slot wall"]["RedisCompanyLimiter"], results["slot wall"][FLOOR]
-    over = [slot - ping for slot, ping in zip(slots, floors, strict=True)]
-    print(
-        f"a slot takes {statistics.median(over) / 1000:.3f} ms [{min(over) / 1000:.3f}-"
-        f"{max(over) / 1000:.3f}] more than the bare round trip of the same round"
-    )
+    bare = statistics.median(results["slot wall"][FLOOR])
+    print(f"one bare round trip to the same Redis takes {bare / 1000:.3f} ms on this machine")
+    slots = results["slot wall"]["RedisCompanyLimiter"]
+    for floor in (FLOOR, CLIENT_FLOOR):
+        over = [slot - ping for slot, ping in zip(slots, results["slot wall"][floor], strict=True)]
+        print(
+            f"a slot takes {statistics.median(over) / 1000:.3f} ms [{min(over) / 1000:.3f}-"
+            f"{max(over) / 1000:.3f}] more than one {floor} of the same round"
+        )
 
 
 def _print(title: str, results: dict[str, list[float]]) -> None:

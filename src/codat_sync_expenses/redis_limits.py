@@ -37,6 +37,7 @@ again once it answers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import itertools
 import logging
@@ -184,6 +185,18 @@ return 1
 )
 
 
+# The workers that held slots within a lease: ARGV[1] checks in for ARGV[2] ms; the
+# answer is how many there are.
+_CHECK_IN = (
+    _CLOCK
+    + """
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return redis.call('ZCARD', KEYS[1])
+"""
+)
+
 _Keys = tuple[str, str, str, str]
 
 
@@ -259,6 +272,7 @@ class RedisCompanyLimiter:
         self._release_script = self._redis.register_script(_RELEASE)
         self._release_then_acquire_script = self._redis.register_script(_RELEASE_THEN_ACQUIRE)
         self._renew_script = self._redis.register_script(_RENEW)
+        self._check_in_script = self._redis.register_script(_CHECK_IN)
         self._worker = uuid.uuid4().hex
         self._channel = f"{key_prefix}:wake:{self._worker}"
         # The arguments after the token, the same on every call.
@@ -273,6 +287,7 @@ class RedisCompanyLimiter:
         self._wake_ups: dict[str, asyncio.Future[bool]] = {}
         self._listener: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
+        self._listen_now = asyncio.Event()
         self._background: set[asyncio.Task[None]] = set()
         # A release not sent yet: (keys, token).
         self._held_back: tuple[_Keys, str] | None = None
@@ -282,6 +297,10 @@ class RedisCompanyLimiter:
         self._held: set[_Slot] = set()
         self._renewing: asyncio.TimerHandle | None = None
         self._local = LocalCompanyLimiter(max_in_flight)
+        # Workers that held slots within the last lease, this one included: while Redis
+        # is out, each limits itself to its share of the budget.
+        self._workers = 1
+        self._workers_key = f"{key_prefix}:workers"
         self._redis_down_until: float | None = None
 
     def __repr__(self) -> str:
@@ -430,6 +449,7 @@ class RedisCompanyLimiter:
         if self._renewing is None:
             loop = asyncio.get_running_loop()
             self._renewing = loop.call_later(self._renew_every, self._renew_held)
+            self._spawn(self._check_in())
 
     def _renew_held(self) -> None:
         self._renewing = None
@@ -437,6 +457,7 @@ class RedisCompanyLimiter:
             # A slot taken since the last round is confirmed early: a timer per slot
             # would cost every slot, most of which end within the round.
             self._spawn(self._renew(list(self._held)))
+            self._spawn(self._check_in())
             loop = asyncio.get_running_loop()
             self._renewing = loop.call_later(self._renew_every, self._renew_held)
 
@@ -461,10 +482,19 @@ class RedisCompanyLimiter:
                 self.max_in_flight,
             )
 
+    async def _check_in(self) -> None:
+        """Count this worker among those holding slots, and learn how many there are."""
+        lease_ms = self._fixed_args[1]
+        with contextlib.suppress(*_UNREACHABLE):  # the renewals note it
+            workers = self._check_in_script([self._workers_key], [self._worker, lease_ms])
+            self._workers = int(await self._bounded(workers))
+
     async def _listening(self) -> None:
         """Return once the grant listener is subscribed; start it when none runs."""
         if self._listener is None or self._listener.done():
             self._listener = asyncio.create_task(self._listen())
+        else:
+            self._listen_now.set()  # it may be pausing after a loss: a waiter needs it now
         await self._bounded(self._subscribed.wait())
 
     async def _listen(self) -> None:
@@ -493,7 +523,9 @@ class RedisCompanyLimiter:
                 await asyncio.shield(pubsub.aclose())
             # Until it is back, the waiters ask Redis themselves, or fall back.
             self._wake_all()
-            await asyncio.sleep(self._retry_after)
+            self._listen_now.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._listen_now.wait(), self._retry_after)
 
     def _redis_reachable(self) -> bool:
         if self._redis_down_until is None:
@@ -507,11 +539,18 @@ class RedisCompanyLimiter:
 
     def _note_unreachable(self, exc: BaseException) -> None:
         if self._redis_down_until is None:
+            # Each process takes its share of the budget, so that together they keep to it.
+            share = max(1, self.max_in_flight // self._workers)
+            if share != self._local.max_in_flight:
+                self._local = LocalCompanyLimiter(share)
             logger.warning(
-                "Redis is unreachable (%s): each process now limits itself to %d requests "
-                "in flight per company until it is back",
+                "Redis is unreachable (%s): this process now limits itself to %d requests "
+                "in flight per company, its share of %d among the %d processes seen, "
+                "until it is back",
                 str(exc) or type(exc).__name__,
+                share,
                 self.max_in_flight,
+                self._workers,
             )
         self._redis_down_until = time.monotonic() + self._retry_after
         self._wake_all()  # waiters fall back too, rather than wait for a Redis that is out
