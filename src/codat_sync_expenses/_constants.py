@@ -26,5 +26,7 @@ REDIS_LEASE = 10.0
 """Seconds a confirmed Redis slot outlives a worker that stopped renewing it."""
 REDIS_TIMEOUT = 5.0
 """Seconds for connecting to Redis, and for each command, before Redis counts as unreachable."""
-REDIS_RETRY_AFTER = 1.0
-"""After Redis failed, seconds (``redis_timeout`` at most) before trying it again."""
+REDIS_RETRY_AFTER = 0.25
+"""While Redis is unreachable, seconds (``redis_timeout`` at most) between two pings, in the
+background, to find it back: the processes that still keep to their share meanwhile add to
+those that share Redis again."""

@@ -29,9 +29,10 @@ for a slot of the same company before then, one script releases and acquires;
 otherwise it runs in a task of its own, and ``aclose()`` waits for it.
 
 Times come from Redis's ``TIME``, so the workers' clocks need not agree. While Redis
-cannot be reached, each process falls back to a ``LocalCompanyLimiter`` of the same
-size, with one warning per outage; the releases that could not reach Redis are sent
-again once it answers.
+cannot be reached, each process falls back to a ``LocalCompanyLimiter`` of its share
+of the budget (the workers check in with their renewals, so each knows how many held
+slots within a lease), with one warning per outage; the releases that could not reach
+Redis are sent again once it answers.
 """
 
 from __future__ import annotations
@@ -301,7 +302,8 @@ class RedisCompanyLimiter:
         # is out, each limits itself to its share of the budget.
         self._workers = 1
         self._workers_key = f"{key_prefix}:workers"
-        self._redis_down_until: float | None = None
+        # While Redis is unreachable: the task that asks it again, until it answers.
+        self._probe: asyncio.Future[None] | None = None
 
     def __repr__(self) -> str:
         # The URL may carry a password, so it is never shown.
@@ -334,9 +336,10 @@ class RedisCompanyLimiter:
         # Releases and renewals: each command is bounded by redis_timeout.
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
-        if self._listener is not None:
-            self._listener.cancel()
-            await asyncio.gather(self._listener, return_exceptions=True)
+        for task in (self._listener, self._probe):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         await self._local.aclose()
         await self._redis.aclose()
 
@@ -387,7 +390,7 @@ class RedisCompanyLimiter:
                     delay = min(delay, left)
                 if await self._woken(token, delay):
                     return
-                if self._redis_down_until is not None:
+                if self._probe is not None:
                     # Another caller found Redis unreachable: fall back with it.
                     raise _RedisUnreachableError("another call found Redis unreachable")
                 # Renews our place in the queue and takes back leases that lapsed.
@@ -527,18 +530,8 @@ class RedisCompanyLimiter:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._listen_now.wait(), self._retry_after)
 
-    def _redis_reachable(self) -> bool:
-        if self._redis_down_until is None:
-            return True
-        now = time.monotonic()
-        if now < self._redis_down_until:
-            return False
-        # This call probes Redis; the others stay local until it answers or fails.
-        self._redis_down_until = now + self.redis_timeout + self._retry_after
-        return True
-
     def _note_unreachable(self, exc: BaseException) -> None:
-        if self._redis_down_until is None:
+        if self._probe is None:
             # Each process takes its share of the budget, so that together they keep to it.
             share = max(1, self.max_in_flight // self._workers)
             if share != self._local.max_in_flight:
@@ -552,12 +545,26 @@ class RedisCompanyLimiter:
                 self.max_in_flight,
                 self._workers,
             )
-        self._redis_down_until = time.monotonic() + self._retry_after
+            self._probe = asyncio.ensure_future(self._probe_until_back())
         self._wake_all()  # waiters fall back too, rather than wait for a Redis that is out
 
+    async def _probe_until_back(self) -> None:
+        """Ask Redis for a PONG every ``_retry_after`` seconds until it answers.
+
+        In a task of its own: no caller waits on a Redis that may still be frozen.
+        """
+        while True:
+            await asyncio.sleep(self._retry_after)
+            with contextlib.suppress(*_UNREACHABLE):
+                await self._bounded(self._redis.ping())
+                break
+        self._note_reachable()
+
     def _note_reachable(self) -> None:
-        if self._redis_down_until is not None:
-            self._redis_down_until = None
+        if self._probe is not None:
+            if self._probe is not asyncio.current_task():
+                self._probe.cancel()  # another command answered first
+            self._probe = None
             logger.info("Redis is reachable again: the per-company limit is shared again")
             unsent, self._unsent = self._unsent, {}
             for token, keys in unsent.items():
@@ -588,7 +595,7 @@ class _Slot:
     async def __aenter__(self) -> None:
         limiter, timeout = self._limiter, self._timeout
         deadline = None if timeout is None else time.monotonic() + timeout
-        if limiter._redis_reachable():
+        if limiter._probe is None:  # Redis is reachable, as far as this process knows
             try:
                 await limiter._acquire(self._keys, self._token, self._company_id, timeout)
             except _UNREACHABLE as exc:
