@@ -296,3 +296,33 @@ def test_a_script_that_never_closes_the_client_exits_without_warnings(tmp_path: 
         check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "3\n", "")
+
+
+def test_the_redis_limiter_serves_blocking_threads_and_close_closes_it(
+    counting: tuple[CountingServer, str], tmp_path: Path
+) -> None:
+    from codat_sync_expenses.redis_limits import RedisCompanyLimiter
+
+    from .test_redis_limits import RedisServer
+
+    redis = RedisServer(tmp_path)
+    redis.start()
+    server, url = counting
+    try:
+        limiter = RedisCompanyLimiter(redis.url, max_in_flight=2, key_prefix="blocking")
+        codat = CodatSyncExpenses(api_key=API_KEY, base_url=url, company_limit=limiter)
+
+        def ten_gets(thread: int) -> None:
+            for n in range(10):
+                codat.customers.get(company_id="c-1", customer_id=f"t{thread}-{n}")
+
+        threads = [threading.Thread(target=ten_gets, args=(t,)) for t in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        codat.close()  # the limiter's connections too: no "Unclosed" warning fails the suite
+    finally:
+        redis.stop()
+    assert len(server.ports) == 40
+    assert 1 < server.peak <= 2
