@@ -26,10 +26,6 @@ try:
     import orjson
 except ImportError:  # pragma: no cover - exercised by the no-extras test session
     orjson = None  # type: ignore[assignment]
-try:
-    import msgspec
-except ImportError:  # pragma: no cover - exercised by the no-extras test session
-    msgspec = None  # type: ignore[assignment]
 
 __all__ = [
     "DecodeError",
@@ -272,21 +268,26 @@ def _stdlib_loads(body: bytes) -> Any:
     return data
 
 
-# msgspec keeps every digit of a big integer (orjson makes it a float, and a
-# 24-digit id in a string field would read '1.2345678901234569e+23').
-if msgspec is not None:
-    _loads: Callable[[bytes], Any] = msgspec.json.decode
-    _NOT_JSON: tuple[type[Exception], ...] = (msgspec.DecodeError, UnicodeDecodeError)
-else:  # pragma: no cover - exercised by the no-extras test session
-    _loads = _stdlib_loads
-    _NOT_JSON = (json.JSONDecodeError, UnicodeDecodeError)
+@functools.cache
+def _reader() -> tuple[Callable[[bytes], Any], tuple[type[Exception], ...]]:
+    """The JSON reader and what it raises, imported on first use (msgspec takes 30 ms).
+
+    msgspec keeps every digit of a big integer (orjson makes it a float, and a
+    24-digit id in a string field would read '1.2345678901234569e+23').
+    """
+    try:
+        import msgspec
+    except ImportError:  # pragma: no cover - exercised by the no-extras test session
+        return _stdlib_loads, (json.JSONDecodeError, UnicodeDecodeError)
+    return msgspec.json.decode, (msgspec.DecodeError, UnicodeDecodeError)
 
 
 def decode_json(body: bytes) -> Any:
     """Decode a JSON body into dicts and lists (msgspec when installed), strictly."""
+    loads, not_json = _reader()
     try:
-        return _loads(body)
-    except _NOT_JSON as exc:
+        return loads(body)
+    except not_json as exc:
         raise DecodeError(f"response is not JSON: {exc}") from None
     except RecursionError:
         # json and msgspec nest by recursion.
