@@ -163,3 +163,10 @@ async def test_a_control_request_the_fake_could_not_serve_is_a_400_saying_why(
         status, answer = response.status, await response.json()
     assert status == 400
     assert message in answer["error"]
+
+
+def test_the_standalone_fake_refuses_a_customer_count_it_could_not_serve() -> None:
+    command = [sys.executable, "-m", "codat_sync_expenses.testing", "--customers=-5"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)  # noqa: S603
+    assert done.returncode == 2
+    assert "--customers must be from 0 to 10,000,000, got -5" in done.stderr

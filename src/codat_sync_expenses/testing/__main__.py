@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import contextlib
 
-from ._harness import FakeCodatServer
+from ._harness import MAX_CUSTOMERS, FakeCodatServer, count
 
 
 async def _serve(args: argparse.Namespace) -> None:
@@ -28,11 +28,19 @@ async def _serve(args: argparse.Namespace) -> None:
         await asyncio.Event().wait()
 
 
+def _customers(text: str) -> int:
+    # Refused by argparse, with a usage line, rather than by a traceback once serving.
+    try:
+        return count("--customers", int(text), minimum=0, maximum=MAX_CUSTOMERS)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main() -> None:
     """Parse the command line and serve until interrupted."""
     parser = argparse.ArgumentParser(prog="python -m codat_sync_expenses.testing")
     parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (0: any)")
-    parser.add_argument("--customers", type=int, default=250, help="customers to seed")
+    parser.add_argument("--customers", type=_customers, default=250, help="customers to seed")
     parser.add_argument("--company-id", help="the seeded company's id (default: a fixed UUID)")
     parser.add_argument("--connection-id", help="its connection's id (default: a fixed UUID)")
     parser.add_argument(
