@@ -302,8 +302,10 @@ class RedisCompanyLimiter:
         # is out, each limits itself to its share of the budget.
         self._workers = 1
         self._workers_key = f"{key_prefix}:workers"
-        # While Redis is unreachable: the task that asks it again, until it answers.
+        # While Redis is unreachable, a task asks it again until it answers.
+        self._unreachable = False
         self._probe: asyncio.Future[None] | None = None
+        self._closing = False
 
     def __repr__(self) -> str:
         # The URL may carry a password, so it is never shown.
@@ -333,6 +335,7 @@ class RedisCompanyLimiter:
             self._renewing.cancel()
             self._renewing = None
         self._post_held_back()
+        self._closing = True  # from here on, nothing new starts in the background
         # Releases and renewals: each command is bounded by redis_timeout.
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
@@ -390,7 +393,7 @@ class RedisCompanyLimiter:
                     delay = min(delay, left)
                 if await self._woken(token, delay):
                     return
-                if self._probe is not None:
+                if self._unreachable:
                     # Another caller found Redis unreachable: fall back with it.
                     raise _RedisUnreachableError("another call found Redis unreachable")
                 # Renews our place in the queue and takes back leases that lapsed.
@@ -531,7 +534,8 @@ class RedisCompanyLimiter:
                 await asyncio.wait_for(self._listen_now.wait(), self._retry_after)
 
     def _note_unreachable(self, exc: BaseException) -> None:
-        if self._probe is None:
+        if not self._unreachable:
+            self._unreachable = True
             # Each process takes its share of the budget, so that together they keep to it.
             share = max(1, self.max_in_flight // self._workers)
             if share != self._local.max_in_flight:
@@ -545,7 +549,8 @@ class RedisCompanyLimiter:
                 self.max_in_flight,
                 self._workers,
             )
-            self._probe = asyncio.ensure_future(self._probe_until_back())
+            if not self._closing:
+                self._probe = asyncio.ensure_future(self._probe_until_back())
         self._wake_all()  # waiters fall back too, rather than wait for a Redis that is out
 
     async def _probe_until_back(self) -> None:
@@ -561,8 +566,9 @@ class RedisCompanyLimiter:
         self._note_reachable()
 
     def _note_reachable(self) -> None:
-        if self._probe is not None:
-            if self._probe is not asyncio.current_task():
+        if self._unreachable:
+            self._unreachable = False
+            if self._probe is not None and self._probe is not asyncio.current_task():
                 self._probe.cancel()  # another command answered first
             self._probe = None
             logger.info("Redis is reachable again: the per-company limit is shared again")
@@ -571,6 +577,9 @@ class RedisCompanyLimiter:
                 self._spawn(self._send_release(keys, token))
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        if self._closing:
+            coroutine.close()
+            return
         task = asyncio.ensure_future(coroutine)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
@@ -595,7 +604,7 @@ class _Slot:
     async def __aenter__(self) -> None:
         limiter, timeout = self._limiter, self._timeout
         deadline = None if timeout is None else time.monotonic() + timeout
-        if limiter._probe is None:  # Redis is reachable, as far as this process knows
+        if not limiter._unreachable:
             try:
                 await limiter._acquire(self._keys, self._token, self._company_id, timeout)
             except _UNREACHABLE as exc:
