@@ -28,7 +28,7 @@ from codat_sync_expenses.models import Customer, CustomerStatus
 
 KEY = "sk+live/?aa>=key"
 ENCODED = base64.b64encode(KEY.encode()).decode()
-HEADER = f"Basic {ENCODED}"
+URL_SAFE = base64.urlsafe_b64encode(KEY.encode()).decode().rstrip("=")
 
 
 def _json_escaped(text: str) -> str:
@@ -38,7 +38,7 @@ def _json_escaped(text: str) -> str:
 
 def _forms() -> list[str]:
     forms = []
-    for secret in (KEY, ENCODED):
+    for secret in (KEY, ENCODED, ENCODED.rstrip("="), URL_SAFE):
         forms += [secret, _json_escaped(secret), quote(secret, safe="")]
     return forms
 
@@ -46,6 +46,7 @@ def _forms() -> list[str]:
 def test_the_key_and_its_base64_hold_plus_slash_and_equals() -> None:
     assert {"+", "/", "="} <= set(KEY)
     assert {"+", "/", "="} <= set(ENCODED)
+    assert {"-", "_"} <= set(URL_SAFE)
 
 
 def _answer(scenario: str, authorization: str) -> bytes:
@@ -53,6 +54,7 @@ def _answer(scenario: str, authorization: str) -> bytes:
     raw = base64.b64decode(authorization.removeprefix("Basic ")).decode()
     echo_headers = (
         f"X-Echo: {authorization}\r\nX-Echo-Key: {raw}\r\nX-Echo-Quoted: {quote(raw, safe='')}\r\n"
+        f"X-Echo-Url-Safe: {base64.urlsafe_b64encode(raw.encode()).decode().rstrip('=')}\r\n"
     )
     if scenario == "head":
         # A response line aiohttp refuses, quoting it in its parse error.
@@ -212,6 +214,7 @@ async def test_an_error_keeps_its_response_headers_redacted() -> None:
     assert error.headers["X-Echo"] == "<redacted>"  # the header value, whole
     assert error.headers["X-Echo-Key"] == "<redacted>"
     assert error.headers["X-Echo-Quoted"] == "<redacted>"
+    assert error.headers["X-Echo-Url-Safe"] == "<redacted>"
     assert error.headers["content-type"] == "application/json"
 
 

@@ -225,7 +225,9 @@ def _secrets(authorization: Secret) -> tuple[str, ...]:
     The redactor also finds each of them JSON- or URL-escaped.
     """
     encoded = authorization.removeprefix("Basic ").strip()
-    forms = [str(authorization), encoded]
+    unpadded = encoded.rstrip("=")
+    # The base64 also without its padding and in the URL-safe alphabet, as echoes may write it.
+    forms = [str(authorization), unpadded, unpadded.replace("+", "-").replace("/", "_")]
     with contextlib.suppress(ValueError):  # an auth_header that is not base64 is kept as given
         forms.append(base64.b64decode(encoded, validate=True).decode("utf-8", "replace"))
     return tuple(forms)

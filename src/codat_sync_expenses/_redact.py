@@ -94,8 +94,7 @@ class Redactor:
         if type(value) is list:
             return [self._value(item) for item in value]
         if attrs.has(type(value)) and type(value).__module__ == _MODELS:
-            changes = {
-                a.alias: self._value(getattr(value, a.name)) for a in attrs.fields(type(value))
-            }
+            fields = [a for a in attrs.fields(type(value)) if a.init]
+            changes = {a.alias: self._value(getattr(value, a.name)) for a in fields}
             return attrs.evolve(value, **changes)
         return value
