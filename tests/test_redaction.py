@@ -22,8 +22,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codat_sync_expenses import CodatSyncExpenses, errors
+from codat_sync_expenses._redact import Redactor
 from codat_sync_expenses.models import Customer, CustomerStatus
 
 KEY = "sk+live/?aa>=key"
@@ -226,3 +229,28 @@ async def test_a_malformed_head_is_a_connection_error_quoting_aiohttp_without_th
     assert "X Echo<redacted>" in str(error)
     assert error.__cause__ is not None
     assert "<redacted>" in str(error.__cause__)
+
+
+def _spellings(char: str) -> list[str]:
+    """Ways an echo may write one character of the key: as is, JSON-escaped, URL-escaped."""
+    code = ord(char)
+    spellings = [char, f"\\u{code:04x}", f"\\u{code:04X}"]
+    if char == "/":
+        spellings.append("\\/")
+    if not char.isalnum():
+        spellings += [f"%{code:02x}", f"%{code:02X}"]
+    return spellings
+
+
+PRINTABLE = st.characters(min_codepoint=0x21, max_codepoint=0x7E)
+
+
+@settings(max_examples=150, deadline=None)
+@given(key=st.text(PRINTABLE, min_size=4, max_size=40), data=st.data())
+def test_the_key_is_redacted_however_an_echo_escapes_each_of_its_characters(
+    key: str, data: st.DataObject
+) -> None:
+    redactor = Redactor([key])
+    echoed = "".join(data.draw(st.sampled_from(_spellings(char))) for char in key)
+    assert redactor.text(f"before {echoed} after") == "before <redacted> after"
+    assert redactor.bytes(f"[{echoed}]".encode()) == b"[<redacted>]"

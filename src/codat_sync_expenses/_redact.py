@@ -27,7 +27,8 @@ def _escapable(form: str) -> str:
     """A pattern for ``form`` where each character may also be written as a JSON or URL escape."""
     pieces = []
     for char in form:
-        choices = [re.escape(char)]
+        # Escapes first: the character itself may be how an escape starts ('%', '\\').
+        choices = []
         code = ord(char)
         if code <= 0xFFFF:
             choices.append(r"\\u" + "".join(f"[{h.lower()}{h.upper()}]" for h in f"{code:04x}"))
@@ -35,7 +36,8 @@ def _escapable(form: str) -> str:
             choices.append(r"\\/")
         if code < 0x80 and not char.isalnum():
             choices.append("%" + "".join(f"[{h.lower()}{h.upper()}]" for h in f"{code:02x}"))
-        pieces.append(choices[0] if len(choices) == 1 else "(?:" + "|".join(choices) + ")")
+        choices.append(re.escape(char))
+        pieces.append("(?:" + "|".join(choices) + ")")
     return "".join(pieces)
 
 
