@@ -8,6 +8,7 @@ test_fake_server.py, decoding (4, 11) in test_decode_equivalence.py.
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 from typing import Any
 
@@ -18,6 +19,7 @@ from codat_sync_expenses import CodatSyncExpenses, errors
 from codat_sync_expenses.models import Customer, CustomerStatus
 from codat_sync_expenses.testing import FakeCodatServer, Fault, PushOutcome, VirtualClock
 
+from ._raw_http import PUSH_OPERATION
 from .conftest import API_KEY, Company, serve
 
 # -- 6. a day-long push is polled for as long as it takes ----------------------------------------
@@ -38,6 +40,28 @@ async def test_a_day_long_push_is_polled_past_poll_1025_without_overflow(
     assert len(clock.sleeps) == 1100
     assert max(clock.sleeps) <= 30.0
     assert sum(clock.sleeps) < 1440 * 60
+
+
+async def test_a_push_timeout_too_large_for_a_float_is_waited_on_without_overflow(
+    clock: VirtualClock,
+) -> None:
+    polls: list[str] = []
+
+    async def push_operation(request: web.Request) -> web.Response:
+        polls.append(request.path)
+        status = "Success" if len(polls) > 2 else "Pending"
+        # json.dumps writes the 400-digit int as is; msgspec reads it back whole.
+        body = {**PUSH_OPERATION, "status": status, "timeoutInMinutes": 10**400}
+        return web.Response(text=json.dumps(body), content_type="application/json")
+
+    async with (
+        serve(push_operation) as url,
+        CodatSyncExpenses(api_key=API_KEY, base_url=url, max_retries=0) as codat,
+    ):
+        pending = await codat.push_operations.get_async(company_id="c", push_operation_key="k")
+        done = await codat.push_operations.wait_async(pending)
+    assert done.status.value == "Success"
+    assert len(clock.sleeps) == 2
 
 
 # -- 8. a listing that never ends is stopped a page past totalResults ----------------------------
