@@ -256,10 +256,15 @@ def _finite(text: str) -> float:
     return value
 
 
+# Made once: json.loads with options builds a decoder on every call.
+_STRICT = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite)
+
+
 def _stdlib_loads(body: bytes) -> Any:
     # Strict as msgspec is: no NaN or Infinity, no number that overflows to
     # infinity, no lone surrogate (they would decode, then fail to encode).
-    data = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite)
+    # Decoded from bytes as json.loads does it.
+    data = _STRICT.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
     if _SURROGATE_ESCAPE.search(body):
         try:
             json.dumps(data, ensure_ascii=False).encode()
