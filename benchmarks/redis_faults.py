@@ -10,9 +10,9 @@ server that answers in 50 ms and 429 above 10 requests in flight. One fault, ``-
   so that slots come free near the calls' deadlines.
 
 It prints the longest time the company went without a request arriving (from one
-second before the fault to the end), the calls that failed, by error, and the server's
-peak in flight. It uses only the limiter's public API, so it measures older code too
-(``PYTHONPATH=old/src python benchmarks/redis_faults.py``).
+second before the fault to the end), the calls that failed, by error, the slowest call
+and the server's peak in flight. It uses only the limiter's public API, so it measures
+older code too (``PYTHONPATH=old/src python benchmarks/redis_faults.py``).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ async def _calls(redis_url: str, api_url: str, timeout: float, connection: Conne
         redis_url, key_prefix="faults", lease=LEASE, redis_timeout=REDIS_TIMEOUT
     )
     failed: Counter[str] = Counter()
-    ok = 0
+    ok, slowest = 0, 0.0
     connection.send("ready")
     end = time.monotonic() + SECONDS
     async with CodatSyncExpenses(
@@ -79,17 +79,18 @@ async def _calls(redis_url: str, api_url: str, timeout: float, connection: Conne
     ) as codat:
 
         async def lane() -> None:
-            nonlocal ok
-            while time.monotonic() < end:
+            nonlocal ok, slowest
+            while (started := time.monotonic()) < end:
                 try:
                     await codat.customers.get_async(company_id="acme", customer_id="c-1")
                     ok += 1
                 except errors.CodatError as exc:
                     failed[type(exc).__name__] += 1
+                slowest = max(slowest, time.monotonic() - started)
 
         await asyncio.gather(*(lane() for _ in range(LANES)))
     await limiter.aclose()
-    connection.send((ok, dict(failed)))
+    connection.send((ok, slowest, dict(failed)))
 
 
 def _start_redis(port: int, directory: str) -> subprocess.Popen[str]:
@@ -151,13 +152,14 @@ async def _measure(fault: str, port: int, directory: str, deadline_timeout: floa
     arrivals = [t for t in server.arrivals if t >= fault_at - 1.0]
     gap, gap_from = max((b - a, a - fault_at) for a, b in itertools.pairwise(arrivals))
     ok = sum(each[0] for each in results)
+    slowest = max(each[1] for each in results)
     failed: Counter[str] = Counter()
-    for _, each in results:
+    for *_, each in results:
         failed.update(each)
     print(
         f"{fault}: ran {time.monotonic() - started:.1f} s; longest without a request "
         f"{gap:.3f} s (from {gap_from:+.3f} s after the fault); calls ok {ok}, "
-        f"failed {sum(failed.values())} {dict(failed)}; "
+        f"failed {sum(failed.values())} {dict(failed)}; slowest call {slowest:.2f} s; "
         f"peak in flight {server.peak}; 429s answered {server.rejected}"
     )
 

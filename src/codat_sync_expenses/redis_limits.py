@@ -262,6 +262,7 @@ class RedisCompanyLimiter:
                 # One immediate retry replaces a pooled connection that a Redis restart
                 # broke. Never after a timeout: that would only delay the fallback.
                 retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+                retry_on_error=[RedisConnectionError],  # redis-py 5 retries only these
             )
         except ValueError:
             # Not redis-py's message: for a password with a '#' in it, that quotes it.
