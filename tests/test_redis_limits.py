@@ -661,6 +661,10 @@ async def test_fault_waiters_across_a_redis_restart_are_served_and_share_again(
     ):
         holding = first.slot("acme", timeout=1)
         await holding.__aenter__()
+        # A first wait gives up, and leaves second's grant listener subscribed: the
+        # waiter below goes straight to waiting for its grant.
+        with pytest.raises(errors.PoolTimeoutError):
+            await enter_and_leave(second.slot("acme", timeout=0.2))
         waiter = asyncio.create_task(enter_and_leave(second.slot("acme", timeout=3)))
         await queued(url, "restart", "acme", count=1)
         private_redis.kill()
