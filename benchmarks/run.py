@@ -6,7 +6,9 @@ the run. Each measurement is a fresh process (``worker.py``) against one
 pre-encoded server process (``server.py``); contenders are interleaved round by
 round and the median and spread are reported, with ratios, the worst event-loop
 stall during a walk, memory per customer held, peak RSS and import time.
-Options: ``--rounds N``, ``--quick`` (smaller workloads), ``--profile``.
+The sequential get also runs this SDK's blocking twin and the official SDK's
+blocking call, each from a thread with no event loop, and prints microseconds per
+call. Options: ``--rounds N``, ``--quick`` (smaller workloads), ``--profile``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ WORKLOADS = {  # name: (size, unit, description)
     "walk": (100_000, "customers/s", "3. walk 100,000 customers, page_size 1,000"),
     "create-concurrent": (200, "calls/s", "4. create_async, 200 calls, 20 in flight"),
 }
+# Sequential gets only: this SDK's blocking twin and the official SDK's own blocking call.
+BLOCKING_CONTENDERS = ["sdk-blocking", "official-blocking"]
 STALL_CONTENDERS = ["sdk", "sdk-no-extras", "raw-aiohttp"]
 STALL_CUSTOMERS = 20_000
 STALL_PAGE_SIZES = (1_000, 5_000)
@@ -137,7 +141,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the SDK on 1 and 3")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
-    contenders = [c for c in CONTENDERS if c != "official" or _installed("codat_sync_for_expenses")]
+    has_official = _installed("codat_sync_for_expenses")
+    contenders = [c for c in CONTENDERS if c != "official" or has_official]
+    blocking = [c for c in BLOCKING_CONTENDERS if c != "official-blocking" or has_official]
     generated = tempfile.TemporaryDirectory(prefix="bench-opc-")
     opc = _generate_openapi_python_client(Path(generated.name))
     if opc is None or not Path(opc).is_dir():
@@ -152,13 +158,15 @@ def main() -> None:
     print(f"load average before: {report['load_average_before']}")
     try:
         for workload, (size, unit, title) in WORKLOADS.items():
-            runs = _interleaved(contenders, args.rounds, workload, size // scale, url)
+            timed = contenders + blocking if workload == "get" else contenders
+            runs = _interleaved(timed, args.rounds, workload, size // scale, url)
             report["workloads"][workload] = {
                 "title": title,
                 "unit": unit,
                 "results": {c: _summary(r) for c, r in runs.items()},
             }
             _print_workload(report["workloads"][workload])
+        report["blocking_get_us"] = _blocking_cost(report["workloads"]["get"]["results"])
         for page_size in STALL_PAGE_SIZES:
             workload = f"stall-{page_size}"
             runs = _interleaved(STALL_CONTENDERS, args.rounds, workload, STALL_CUSTOMERS, url)
@@ -219,6 +227,15 @@ def _print_workload(workload: dict[str, Any]) -> None:
             result["throughput_vs_official"] = result["median"] / official
             line += f", x{result['throughput_vs_official']:.1f} the official SDK's throughput"
         print(line)
+
+
+def _blocking_cost(results: dict[str, Any]) -> dict[str, float]:
+    """Microseconds per sequential get (medians), and the blocking twin's cost over get_async."""
+    cost = {c: 1e6 / r["median"] for c, r in results.items() if "median" in r}
+    if "sdk" in cost and "sdk-blocking" in cost:
+        cost["sdk-blocking over sdk"] = cost["sdk-blocking"] - cost["sdk"]
+    print("sequential get, us per call: " + ", ".join(f"{c} {us:.0f}" for c, us in cost.items()))
+    return cost
 
 
 def _print_footer(report: dict[str, Any]) -> None:
