@@ -31,10 +31,9 @@ LIMIT = 4  # the company limit of the threaded tests: below their 8 threads
 
 
 @pytest.fixture
-def codat(codat_fake: FakeCodatServer) -> Iterator[CodatSyncExpenses]:
-    client = CodatSyncExpenses(api_key=API_KEY, base_url=codat_fake.url)
-    yield client
-    client.close()
+def codat(codat_blocking_client: CodatSyncExpenses) -> CodatSyncExpenses:
+    """The plugin's fixture for blocking code, which apps' own tests use too."""
+    return codat_blocking_client
 
 
 # -- the twins do what their async methods do ----------------------------------------------

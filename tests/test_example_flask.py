@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import threading
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 from examples.flask_app import create_app
@@ -17,20 +16,13 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from codat_sync_expenses import CodatSyncExpenses
-from codat_sync_expenses.testing import FakeCodatServer, VirtualClock
+from codat_sync_expenses.testing import VirtualClock
 from codat_sync_expenses.testing.pytest_plugin import CodatCompany
 
 
 @pytest.fixture
-def codat(codat_fake: FakeCodatServer) -> Iterator[CodatSyncExpenses]:
-    client = CodatSyncExpenses(api_key="test", base_url=codat_fake.url)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def app(codat: CodatSyncExpenses) -> FlaskClient:
-    return create_app(codat).test_client()
+def app(codat_blocking_client: CodatSyncExpenses) -> FlaskClient:
+    return create_app(codat_blocking_client).test_client()
 
 
 def test_lists_creates_and_reads_back_customers(
@@ -60,8 +52,9 @@ def test_an_unknown_customer_is_a_404_and_a_bad_body_a_422(
 
 
 def test_a_threaded_server_answers_eight_requests_at_once_on_one_client(
-    codat: CodatSyncExpenses, codat_company: CodatCompany
+    codat_blocking_client: CodatSyncExpenses, codat_company: CodatCompany
 ) -> None:
+    codat = codat_blocking_client
     ids = [c.id for c in codat.customers.list(company_id=codat_company.id, page_size=8).items]
     server = make_server("127.0.0.1", 0, create_app(codat), threaded=True)
     serving = threading.Thread(target=server.serve_forever)

@@ -4,7 +4,9 @@
 answers tests under pytest-asyncio, anyio and FastAPI's sync ``TestClient``
 alike. ``codat_company`` is a company on it with a connection and 25
 customers; ``codat_client`` a client pointed at it whose retry waits take no
-time. Override ``codat_fake`` in a conftest to configure the fake.
+time, and ``codat_blocking_client`` the same for sync tests of blocking code
+(Django, Flask, Celery tasks). Override ``codat_fake`` in a conftest to
+configure the fake.
 """
 
 from __future__ import annotations
@@ -66,3 +68,13 @@ async def codat_client(
     """A client pointed at ``codat_fake``, opened and closed in the test's event loop."""
     async with CodatSyncExpenses(api_key=CODAT_TEST_API_KEY, base_url=codat_fake.url) as client:
         yield client
+
+
+@pytest.fixture
+def codat_blocking_client(
+    codat_fake: FakeCodatServer, codat_clock: VirtualClock
+) -> Iterator[CodatSyncExpenses]:
+    """A client pointed at ``codat_fake`` for sync tests of its blocking twins; closed after."""
+    client = CodatSyncExpenses(api_key=CODAT_TEST_API_KEY, base_url=codat_fake.url)
+    yield client
+    client.close()
