@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import re
 import select
 import subprocess
 import sys
@@ -325,3 +326,22 @@ def test_the_redis_limiter_serves_blocking_threads_and_close_closes_it(
         redis.stop()
     assert len(server.ports) == 40
     assert 1 < server.peak <= 2
+
+
+def test_the_readmes_blocking_block_runs_as_pasted() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = re.search(r"<!-- blocking:[^>]*-->\n```python\n(.*?)```", readme, re.S)
+    assert block is not None, "the README lost its blocking block"
+    done = subprocess.run(  # noqa: S603 - our own README, by our own interpreter
+        [sys.executable, "-X", "dev", "-W", "error", "-c", block[1]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "first page: 100 of 250",
+        "every customer: 250",
+        "not found: 404",
+    ]
