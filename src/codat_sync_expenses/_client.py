@@ -158,7 +158,8 @@ class CodatSyncExpenses:
 
         Also closes a ``limits.CompanyLimiter`` you passed as ``company_limit``: its
         connections belong to this client's private loop, the one place that can
-        close them. Called by itself at interpreter exit; safe to call more than once.
+        close them. A client that made blocking calls closes itself at interpreter exit;
+        safe to call more than once.
         """
         self._blocking.close()
 
