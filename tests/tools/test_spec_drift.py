@@ -40,7 +40,16 @@ LOCK = json.loads((ROOT / "openapi" / "codat-spec.lock.json").read_text())
 # Keyword arguments of resource methods that are the SDK's, not Codat's.
 SDK_OPTIONS = {"timeout", "max_retries", "prefetch"}
 # APIStatusError attributes that come from the HTTP exchange, not from ErrorMessage.
-EXCHANGE_ATTRIBUTES = {"method", "path", "status_code", "body", "error_message", "retry_after"}
+# headers among them: errors keep the response headers they came with, redacted.
+EXCHANGE_ATTRIBUTES = {
+    "method",
+    "path",
+    "status_code",
+    "body",
+    "error_message",
+    "retry_after",
+    "headers",
+}
 
 
 def _snake(name: str) -> str:
