@@ -295,7 +295,11 @@ def test_a_script_that_never_closes_the_client_exits_without_warnings(tmp_path: 
         timeout=60,
         check=False,
     )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "3\n", "")
+    # -X dev also turns on asyncio's debug log of slow callbacks: on a loaded machine the
+    # first call (decoders imported, bytecode compiled) can pass 0.1 s. That is timing, not
+    # a warning; every other line of stderr (ResourceWarning, unclosed session) fails.
+    stderr = re.sub(r"(?m)^Executing <.*> took \d+\.\d+ seconds\n", "", done.stderr)
+    assert (done.returncode, done.stdout, stderr) == (0, "3\n", "")
 
 
 def test_the_redis_limiter_serves_blocking_threads_and_close_closes_it(
