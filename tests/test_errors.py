@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pydoc
+import re
+
 import pytest
 from aiohttp import web
 
@@ -173,3 +176,29 @@ async def test_connection_refused_is_a_connection_error_that_was_not_sent() -> N
     assert "could not connect" in str(caught.value)
     assert caught.value.method == "GET"
     assert caught.value.path == "/companies/co/data/customers/c-1"
+
+
+def _error_of(cls: type[errors.CodatError]) -> errors.CodatError:
+    if issubclass(cls, errors.APIStatusError):
+        return cls("m", method="GET", path="/p", status_code=400, body="", error_message=None)
+    assert issubclass(cls, errors._ResponseError)
+    return cls("m", method="GET", path="/p", status_code=200, body="")
+
+
+@pytest.mark.parametrize(
+    "error_class",
+    [
+        *errors.STATUS_ERRORS.values(),
+        errors.RedirectError,
+        errors.ResponseDecodeError,
+        errors.ResponseTooLargeError,
+    ],
+)
+def test_help_on_each_response_error_lists_every_field_it_carries(
+    error_class: type[errors.CodatError],
+) -> None:
+    documented = re.findall(r"^:ivar (\w+):", pydoc.getdoc(error_class), flags=re.MULTILINE)
+    fields = {name for name in vars(_error_of(error_class)) if not name.startswith("_")}
+    fields |= {"location"} if error_class is errors.RedirectError else set()
+    assert sorted(documented) == sorted(fields)
+    assert "correlation_id" in pydoc.render_doc(error_class, renderer=pydoc.plaintext)

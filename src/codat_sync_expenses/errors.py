@@ -36,6 +36,7 @@ with its fields, so it crosses a process pool.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -141,8 +142,23 @@ class PoolTimeoutError(APITimeoutError):
 class _ResponseError(CodatError):
     """An answer was received; carries its status, correlation id, headers and a body excerpt.
 
-    ``headers`` are the response's (a ``multidict.CIMultiDict``), the key redacted.
+    :ivar status_code: The HTTP status.
+    :ivar correlation_id: Codat's id for the request, to quote to its support; None if not sent.
+    :ivar method: The request's method.
+    :ivar path: The request's path, without the base URL.
+    :ivar headers: The response's headers (a ``multidict.CIMultiDict``), the key redacted.
+    :ivar body: An excerpt of the response body, the key redacted.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # help(NotFoundError) shows NotFoundError's docstring alone: each subclass's
+        # docstring gets the fields its bases document, so help() lists them all.
+        super().__init_subclass__(**kwargs)
+        own = inspect.cleandoc(cls.__doc__ or "")
+        base = inspect.cleandoc(cls.__bases__[0].__doc__ or "")
+        inherited = [line for line in base.splitlines() if line.startswith(":ivar ")]
+        gap = "\n" if own.rpartition("\n")[2].startswith(":ivar ") else "\n\n"
+        cls.__doc__ = own + gap + "\n".join(inherited)
 
     def __init__(
         self,
@@ -167,11 +183,13 @@ class _ResponseError(CodatError):
 class APIStatusError(_ResponseError):
     """Codat answered with a non-2xx status.
 
-    Codat's ErrorMessage body, when there is one, is ``error_message``; its
-    fields are also here: ``service`` (the failing Codat service), ``error``
-    (Codat's description), ``can_be_retried`` (Codat's hint), ``detailed_error_code``
-    and ``validation`` (what made a 400). ``retry_after`` is the ``Retry-After``
-    header in seconds, when sent.
+    :ivar error_message: Codat's ErrorMessage body, when there is one; its fields follow.
+    :ivar service: The Codat service that failed.
+    :ivar error: Codat's description of what went wrong.
+    :ivar can_be_retried: Codat's hint on whether a retry may succeed.
+    :ivar detailed_error_code: Codat's finer-grained error code.
+    :ivar validation: What made a 400: Codat's validation errors and warnings.
+    :ivar retry_after: The ``Retry-After`` header in seconds, when sent.
     """
 
     def __init__(
@@ -251,8 +269,9 @@ class GatewayTimeoutError(APIStatusError):
 class RedirectError(APIStatusError):
     """3xx: Codat's API does not redirect, so the SDK never follows one.
 
-    ``location`` is the ``Location`` header (the API key is never sent there).
     A push answered with a redirect is not retried: it may have happened.
+
+    :ivar location: The ``Location`` header (the API key is never sent there).
     """
 
     location: str | None = None
