@@ -185,6 +185,11 @@ class Builders:
                 body.append(f"    o.{field.name} = {value}")
             else:
                 body += [f"    v = {value}", f"    o.{field.name} = {converted}"]
+        if self.source == "dict":
+            # Anything but an object is a misfit the caller expects (TypeError), where
+            # d.get or d[...] would raise AttributeError, which means a bug.
+            yield "    if type(d) is not dict:"
+            yield "        raise TypeError('not an object')"
         if any("get(" in line for line in body):
             yield "    get = d.get"
         if self.source == "mirror" and any(line.startswith("    v = ") for line in body):

@@ -9,6 +9,7 @@ fields and unknown keys. The reference is ``_converter.loads``.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -210,11 +211,12 @@ def test_every_fast_path_gives_the_converters_objects_or_errors(
     reference = _outcome(lambda: _converter.loads(body, cls))
     assert _outcome(lambda: _decode.loads(body, cls)) == reference
     assert _outcome(lambda: _run(_decode.loads_async(body, cls))) == reference
+    misfit = _decode._builders()[2]
     for name, decode in _fast_outcomes(body, cls).items():
         try:
             built = decode()
-        except Exception:  # noqa: S112 - giving up is allowed: the converter then decides
-            continue
+        except misfit:  # giving up with a misfit is allowed: the converter then decides
+            continue  # any other exception is a bug in generated code, and fails the test
         assert ("object", repr(built)) == reference, name
         assert built == _converter.loads(body, cls), name
 
@@ -365,3 +367,31 @@ def test_a_surrogate_pair_and_an_escaped_backslash_still_decode() -> None:
     assert customer.id == "\N{GRINNING FACE}"
     assert customer.customer_name == "\\ud800"
     assert serialization.to_json(customer)  # encodes again
+
+
+def test_a_body_that_does_not_fit_the_fast_path_is_counted_in_a_debug_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # An object where Codat documents an array: the fast path gives up, the converter
+    # explains, and the fallback is visible rather than a silent slowdown.
+    body = json.dumps({"status": "Active", "addresses": {"line1": "1 Main St"}}).encode()
+    before = _decode.MISFITS["Customer"]
+    with caplog.at_level(logging.DEBUG, logger="codat_sync_expenses"):
+        outcome = _outcome(lambda: _decode.loads(body, models.Customer))
+    assert outcome == _outcome(lambda: _converter.loads(body, models.Customer))
+    assert outcome[0] == "error"
+    assert "addresses" in outcome[1]
+    assert _decode.MISFITS["Customer"] == before + 1
+    assert "a Customer body did not fit the fast decoder" in caplog.text
+
+
+def test_a_bug_in_a_generated_decoder_is_raised_not_hidden(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(_: Any) -> Any:
+        raise AttributeError("'NoneType' object has no attribute 'get'")
+
+    registry = _fast_mirror.DECODERS if _fast_mirror is not None else _fast_dicts.BUILDERS
+    monkeypatch.setitem(registry, models.Customer, broken)
+    with pytest.raises(AttributeError):
+        _decode.loads(b'{"status": "Active"}', models.Customer)

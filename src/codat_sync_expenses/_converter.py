@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - exercised by the no-extras test sessio
 
 __all__ = [
     "DecodeError",
+    "MisfitError",
     "decode_json",
     "dumps",
     "format_datetime",
@@ -223,9 +224,26 @@ def structure(data: Any, cls: type[T]) -> T:
         raise DecodeError(f"response does not fit {cls.__name__}: {exc}") from None
 
 
+class MisfitError(Exception):
+    """A value the generated fast decoders hand back to the converter, which explains it."""
+
+
 def structure_hook(type_: Any) -> Callable[[Any, Any], Any]:
-    """The converter's hook for ``type_``: what the generated fast decoders defer to."""
-    return _converter.get_structure_hook(type_)
+    """The converter's hook for ``type_``, for the generated fast decoders to defer to.
+
+    Whatever it raises (cattrs raises AttributeError for a dict that is not one)
+    becomes ``MisfitError``, so that an error in generated code is never mistaken for
+    a body that does not fit.
+    """
+    hook = _converter.get_structure_hook(type_)
+
+    def fast_path_hook(value: Any, type_: Any) -> Any:
+        try:
+            return hook(value, type_)
+        except Exception as exc:
+            raise MisfitError(type(exc).__name__) from exc
+
+    return fast_path_hook
 
 
 def unstructure(obj: Any) -> Any:

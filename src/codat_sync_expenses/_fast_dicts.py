@@ -41,6 +41,8 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _metadata(d: Any) -> _m.Metadata:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.Metadata)
     v = get("isDeleted")
@@ -49,6 +51,8 @@ def _metadata(d: Any) -> _m.Metadata:
 
 
 def _supplemental_data(d: Any) -> _m.SupplementalData:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.SupplementalData)
     v = get("content")
@@ -57,6 +61,8 @@ def _supplemental_data(d: Any) -> _m.SupplementalData:
 
 
 def _hal_ref(d: Any) -> _m.HalRef:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.HalRef)
     v = get("href")
@@ -65,6 +71,8 @@ def _hal_ref(d: Any) -> _m.HalRef:
 
 
 def _validation_item(d: Any) -> _m.ValidationItem:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.ValidationItem)
     v = get("itemId")
@@ -77,6 +85,8 @@ def _validation_item(d: Any) -> _m.ValidationItem:
 
 
 def _address(d: Any) -> _m.Address:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.Address)
     v = d["type"]
@@ -101,6 +111,8 @@ def _address(d: Any) -> _m.Address:
 
 
 def _phone_number(d: Any) -> _m.PhoneNumber:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.PhoneNumber)
     v = d["type"]
@@ -115,6 +127,8 @@ def _phone_number(d: Any) -> _m.PhoneNumber:
 
 
 def _links(d: Any) -> _m.Links:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.Links)
     v = d["self"]
@@ -129,6 +143,8 @@ def _links(d: Any) -> _m.Links:
 
 
 def _push_operation_ref(d: Any) -> _m.PushOperationRef:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.PushOperationRef)
     v = get("id")
@@ -145,6 +161,8 @@ def _push_operation_ref(d: Any) -> _m.PushOperationRef:
 
 
 def _validation(d: Any) -> _m.Validation:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.Validation)
     v = get("errors")
@@ -155,6 +173,8 @@ def _validation(d: Any) -> _m.Validation:
 
 
 def _error_message(d: Any) -> _m.ErrorMessage:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.ErrorMessage)
     v = get("statusCode")
@@ -175,6 +195,8 @@ def _error_message(d: Any) -> _m.ErrorMessage:
 
 
 def _contact(d: Any) -> _m.Contact:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.Contact)
     v = d["status"]
@@ -197,6 +219,8 @@ def _contact(d: Any) -> _m.Contact:
 
 
 def _push_operation_change(d: Any) -> _m.PushOperationChange:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.PushOperationChange)
     v = get("type")
@@ -215,6 +239,8 @@ def _push_operation_change(d: Any) -> _m.PushOperationChange:
 
 
 def _customer(d: Any) -> _m.Customer:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.Customer)
     v = d["status"]
@@ -255,6 +281,8 @@ def _customer(d: Any) -> _m.Customer:
 
 
 def _customers(d: Any) -> _m.Customers:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.Customers)
     v = d["pageNumber"]
@@ -271,6 +299,8 @@ def _customers(d: Any) -> _m.Customers:
 
 
 def _customers_with_items(d: Any, items: Any) -> _m.Customers:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     o = _new(_m.Customers)
     v = d["pageNumber"]
     o.page_number = v if type(v) is int else _int_hook(v, int)
@@ -289,6 +319,8 @@ def _customers_items(d: Any) -> tuple[Any, Any]:
 
 
 def _push_operation(d: Any) -> _m.PushOperation:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.PushOperation)
     v = d["companyId"]
@@ -329,6 +361,8 @@ def _push_operation(d: Any) -> _m.PushOperation:
 
 
 def _push_operations(d: Any) -> _m.PushOperations:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.PushOperations)
     v = d["pageNumber"]
@@ -345,6 +379,8 @@ def _push_operations(d: Any) -> _m.PushOperations:
 
 
 def _push_operations_with_items(d: Any, items: Any) -> _m.PushOperations:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     o = _new(_m.PushOperations)
     v = d["pageNumber"]
     o.page_number = v if type(v) is int else _int_hook(v, int)
@@ -363,6 +399,8 @@ def _push_operations_items(d: Any) -> tuple[Any, Any]:
 
 
 def _create_customer_response(d: Any) -> _m.CreateCustomerResponse:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.CreateCustomerResponse)
     v = d["companyId"]
@@ -405,6 +443,8 @@ def _create_customer_response(d: Any) -> _m.CreateCustomerResponse:
 
 
 def _create_customer_response_with_items(d: Any, items: Any) -> _m.CreateCustomerResponse:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.CreateCustomerResponse)
     v = d["companyId"]
@@ -450,6 +490,8 @@ def _create_customer_response_items(d: Any) -> tuple[Any, Any]:
 
 
 def _update_customer_response(d: Any) -> _m.UpdateCustomerResponse:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.UpdateCustomerResponse)
     v = d["companyId"]
@@ -492,6 +534,8 @@ def _update_customer_response(d: Any) -> _m.UpdateCustomerResponse:
 
 
 def _update_customer_response_with_items(d: Any, items: Any) -> _m.UpdateCustomerResponse:
+    if type(d) is not dict:
+        raise TypeError("not an object")
     get = d.get
     o = _new(_m.UpdateCustomerResponse)
     v = d["companyId"]
