@@ -13,6 +13,7 @@ from typing import TypeVar, cast
 import aiohttp
 from yarl import URL
 
+from . import _logs
 from . import _params as check
 from ._api import API
 from ._blocking import BlockingLoop
@@ -80,11 +81,14 @@ class CodatSyncExpenses:
         ``limits.CompanyLimiter`` to share the count (the client does not close
         it), or None for no limit. ``allow_insecure_http`` permits sending the key
         over plain http to a host that is not loopback, e.g. a test proxy.
+        ``CODAT_LOG=debug`` (each attempt) or ``info`` (retries) in the environment
+        prints the SDK's log lines on stderr.
         """
         # Redact the key arguments first: a traceback with locals shows them otherwise.
         # base_url too, until it is known to carry no password.
         api_key, auth_header = _redacted(api_key), _redacted(auth_header)
         base_url = _redacted(base_url)
+        _logs.configure_from_environment()
         self._base_url = _checked_base_url(base_url, allow_insecure_http)
         authorization = _authorization(api_key, auth_header)
         check.seconds("timeout", timeout)
