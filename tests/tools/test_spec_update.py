@@ -194,13 +194,13 @@ def test_to_another_spec_and_back_is_byte_identical(tmp_path: Path) -> None:
     assert (tmp_path / "CHANGELOG.md").read_text().count("### Codat spec") == 2
 
 
-def test_codats_2023_spec_differs_from_the_current_one_as_the_readme_shows() -> None:
-    """The README's example: our document, synced with the current spec, against 2023's."""
+def test_codats_2023_spec_differs_from_the_current_one_as_contributing_md_shows() -> None:
+    """CONTRIBUTING.md's example: our document, synced with the current spec, against 2023's."""
     _, other = _reference_specs()
     if other.sha256 != load(str(OLDER)).sha256:
-        pytest.skip("our document follows another spec now: rerun spec_diff for the README")
-    readme = (ROOT / "README.md").read_text()
-    shown = readme.split("Against\n   Codat's 2023-09-22 spec")[1].split("```text\n")[1]
+        pytest.skip("our document follows another spec now: rerun spec_diff for CONTRIBUTING.md")
+    guide = (ROOT / "CONTRIBUTING.md").read_text()
+    shown = guide.split("Against Codat's 2023-09-22 spec")[1].split("```text\n")[1]
     shown_lines = [line.strip() for line in shown.split("```")[0].strip().splitlines()]
     assert shown_lines == list(report(differences(_ours(), other.root)))
     # The six changes Codat made: statuses, ErrorMessage.validation, PhoneNumber.number
