@@ -446,7 +446,8 @@ def render_mirror(classes: list[type]) -> str:
     )
 
 
-def _format(source: str, path: Path) -> str:
+def format_source(source: str, path: Path) -> str:
+    """``source`` as ruff would leave it at ``path``: what every generated file is written as."""
     ruff = Path(sys.executable).parent / "ruff"
     command = [str(ruff) if ruff.exists() else "ruff"]
     fixed = subprocess.run(  # noqa: S603 - our pinned ruff on generated text
@@ -476,7 +477,7 @@ def main(*, check: bool) -> int:
     }
     stale = []
     for path, source in outputs.items():
-        text = _format(source, path)
+        text = format_source(source, path)
         if not check:
             path.write_text(text)
         elif not path.exists() or path.read_text() != text:

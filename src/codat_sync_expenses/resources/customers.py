@@ -7,6 +7,7 @@ from .._api import API
 from .._blocking import BlockingLoop
 from .._blocking_page import BlockingPage
 from .._pagination import AsyncPaginator
+from .._validate import check_body
 from ..models import CreateCustomerResponse, Customer, Customers, UpdateCustomerResponse
 from ._codat import company_path, listing, push_params
 
@@ -37,13 +38,15 @@ class CustomersResource:
 
         The push is usually still ``Pending``: ``push_operations.wait_async(result)``
         waits for it. Retried only when Codat provably did not receive it, so it is
-        never pushed twice.
+        never pushed twice. ``customer`` is checked against the document first: a
+        ``TypeError`` or ``ValueError`` names the JSON path of a value it does not
+        allow, and nothing is sent.
         """
         path = (
             f"{company_path(company_id)}"
             f"/connections/{check.path_segment('connection_id', connection_id)}/push/customers"
         )
-        check.instance_of("customer", customer, Customer)
+        check_body("customer", customer, Customer)
         return await self._api.request(
             "POST",
             path,
@@ -117,14 +120,15 @@ class CustomersResource:
         """Push changes to an existing customer; returns the push operation.
 
         Like ``create_async``, the push is usually still ``Pending``. Retried only when
-        Codat provably did not receive it, so it is never pushed twice.
+        Codat provably did not receive it, so it is never pushed twice; ``customer`` is
+        checked against the document first, and nothing is sent if it fails.
         """
         path = (
             f"{company_path(company_id)}"
             f"/connections/{check.path_segment('connection_id', connection_id)}"
             f"/push/customers/{check.path_segment('customer_id', customer_id)}"
         )
-        check.instance_of("customer", customer, Customer)
+        check_body("customer", customer, Customer)
         params = push_params(timeout_in_minutes, allow_sync_on_push_complete)
         params["forceUpdate"] = check.boolean("force_update", force_update)
         return await self._api.request(

@@ -1,0 +1,100 @@
+"""Generate ``_constraints.py``: what the document states beyond a field's type.
+
+The models carry names, types, enums, required and nullable flags. The checks a
+push body passes before it is sent (``_validate.py``) also need what the
+document states on a property beyond that: length, pattern and range limits,
+item counts, an integer's format, and ``deprecated``. This module reads them from
+``openapi/customers.yaml`` (``codegen/generate.py`` runs it), keyed by model
+class and JSON name as the models name them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from codegen.fast_decoders import format_source
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENT = ROOT / "openapi" / "customers.yaml"
+OUTPUT = ROOT / "src" / "codat_sync_expenses" / "_constraints.py"
+# JSON Schema keywords the pre-push checks enforce, as the document spells them.
+KEYWORDS = (
+    "maxLength",
+    "minLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "maxItems",
+    "minItems",
+)
+# Integer formats whose range is a constraint.
+INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+HEADER = """\
+# Generated from openapi/customers.yaml by `nox -s codegen`
+# (codegen/constraints.py). Do not edit: change the OpenAPI document and regenerate.
+"""
+
+
+def _properties(schema: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """A schema's own properties, those of its ``allOf`` parts included."""
+    yield from schema.get("properties", {}).items()
+    for part in schema.get("allOf", []):
+        yield from part.get("properties", {}).items()
+
+
+def constraints_of(document: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """``(schema name, JSON name) -> {keyword: value}`` for every constrained property."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for name, schema in sorted(document["components"]["schemas"].items()):
+        for json_name, prop in _properties(schema):
+            stated = {key: prop[key] for key in KEYWORDS if key in prop}
+            if prop.get("type") == "integer" and prop.get("format") in INTEGER_FORMATS:
+                low, high = INTEGER_FORMATS[prop["format"]]
+                stated.setdefault("minimum", low)
+                stated.setdefault("maximum", high)
+            if prop.get("deprecated") is True:
+                stated["deprecated"] = True
+            if stated:
+                found[(name, json_name)] = dict(sorted(stated.items()))
+    return found
+
+
+def render(document: Mapping[str, Any]) -> str:
+    """The generated module's source."""
+    table = constraints_of(document)
+    lines = [
+        HEADER,
+        '"""What the document states on each property beyond its type, for the pre-push checks."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from typing import Any",
+        "",
+        '__all__ = ["CONSTRAINTS"]',
+        "",
+        "# (model class, JSON name) -> {JSON Schema keyword: value}",
+        "CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {",
+        *(f"    {key!r}: {value!r}," for key, value in table.items()),
+        "}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(*, check: bool) -> int:
+    """Write ``_constraints.py``, or with ``check`` report it stale; 1 if stale."""
+    text = format_source(render(yaml.safe_load(DOCUMENT.read_text())), OUTPUT)
+    if not check:
+        OUTPUT.write_text(text)
+        return 0
+    if OUTPUT.exists() and OUTPUT.read_text() == text:
+        return 0
+    print("stale generated code (run `nox -s codegen`): _constraints.py", file=sys.stderr)
+    return 1
