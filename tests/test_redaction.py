@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from codat_sync_expenses import CodatSyncExpenses, errors
 from codat_sync_expenses._redact import Redactor
 from codat_sync_expenses.models import Customer, CustomerStatus
+from codat_sync_expenses.testing import FakeCodatServer, PushOutcome, virtual_time
 
 KEY = "sk+live/?aa>=key"
 ENCODED = base64.b64encode(KEY.encode()).decode()
@@ -254,3 +255,37 @@ def test_the_key_is_redacted_however_an_echo_escapes_each_of_its_characters(
     echoed = "".join(data.draw(st.sampled_from(_spellings(char))) for char in key)
     assert redactor.text(f"before {echoed} after") == "before <redacted> after"
     assert redactor.bytes(f"[{echoed}]".encode()) == b"[<redacted>]"
+
+
+async def test_a_settled_push_that_echoes_the_key_raises_it_redacted() -> None:
+    # Codat's errorMessage and validation messages are the accounting software's words,
+    # and may quote what it was sent; wait_async builds its error from them.
+    async with FakeCodatServer(api_key=KEY) as fake:
+        company = fake.add_company()
+        connection = fake.add_connection(company)
+        outcome = PushOutcome.failed(f"token {KEY} refused", f"see {ENCODED}", after_polls=1)
+        fake.settle_next_push(outcome)
+        error = await _error_of(fake.url, _push_and_wait(company, connection))
+    assert isinstance(error, errors.PushOperationFailedError)
+    text = _texts(error)
+    assert "token <redacted> refused" in str(error)
+    assert error.push_operation.validation is not None
+    assert error.push_operation.validation.errors is not None
+    messages = [item.message or "" for item in error.push_operation.validation.errors]
+    assert messages[0] == "token <redacted> refused"
+    assert messages[1].startswith("see <redacted>")
+    for form in _forms():
+        assert form not in text, f"{form!r} shows"
+
+
+def _push_and_wait(company: str, connection: str) -> Call:
+    async def call(codat: CodatSyncExpenses) -> object:
+        created = await codat.customers.create_async(
+            company_id=company,
+            connection_id=connection,
+            customer=Customer(status=CustomerStatus.ACTIVE),
+        )
+        with virtual_time():
+            return await codat.push_operations.wait_async(created)
+
+    return call

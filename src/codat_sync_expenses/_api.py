@@ -18,6 +18,7 @@ from .errors import STATUS_ERRORS, APIStatusError, CodatError, RedirectError, Re
 from .models import ErrorMessage
 
 T = TypeVar("T")
+E = TypeVar("E", bound=BaseException)
 
 
 class API:
@@ -78,6 +79,12 @@ class API:
             # Raised anew, so that its traceback starts here (scrub() dropped the rest).
             self._redactor.scrub(error)
             raise error
+
+    def redacted(self, error: E) -> E:
+        """``error`` with the key redacted, for errors a resource builds from an answer's
+        data (a settled push's errorMessage), which ``request`` did not raise."""
+        self._redactor.scrub(error)
+        return error
 
 
 def _company_of(path: str) -> str | None:

@@ -8,6 +8,7 @@ from .._api import API
 from .._blocking import BlockingLoop
 from .._blocking_page import BlockingPage
 from .._pagination import AsyncPaginator
+from ..errors import PushOperationError, PushWaitTimeoutError
 from ..models import PushOperation, PushOperations
 from ._codat import company_path, listing
 
@@ -107,7 +108,11 @@ class PushOperationsResource:
                 max_retries=max_retries,
             )
 
-        return await _push_wait.wait(poll, push_operation, max_wait)
+        try:
+            return await _push_wait.wait(poll, push_operation, max_wait)
+        except (PushOperationError, PushWaitTimeoutError) as error:
+            # Built from Codat's errorMessage and validation, which may echo the key.
+            raise self._api.redacted(error) from None
 
     def get(
         self,
