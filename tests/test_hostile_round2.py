@@ -2,7 +2,8 @@
 
 Cases 1-3 (the key) are in test_redaction.py, case 7 (pickling) in
 test_errors_pickle.py, the fake's cases (12-15) in test_fake_control.py and
-test_fake_server.py, decoding (4, 11) in test_decode_equivalence.py.
+test_fake_server.py, decoding (4, 11) in test_decode_equivalence.py, push bodies
+checked before sending (5) in test_push_validation.py.
 """
 
 from __future__ import annotations
