@@ -238,9 +238,11 @@ def demo(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """This SDK against raw aiohttp, the official SDK and an openapi-python-client client,
     then pushes over TLS with 20 ms of round trip against raw aiohttp, then what a
-    concurrency slot shared through Redis adds to a call (needs redis-server)."""
+    concurrency slot shared through Redis adds to a call (needs redis-server), then
+    what the pytest plugin adds to the start-up of a project that does not use it."""
     peers = ["codat-sync-for-expenses==9.0.0", "openapi-python-client==0.29.1"]
-    session.install(f".[{EXTRAS}]", *peers)
+    session.install(f".[{EXTRAS}]", *peers, "pytest>=8.4")  # pytest: the plugin start-up part
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.run("python", "benchmarks/network.py", *session.posargs)
     session.run("python", "benchmarks/limiter.py", *session.posargs)
+    session.run("python", "benchmarks/plugin_startup.py", *session.posargs)

@@ -4,13 +4,23 @@
 classes; ``errors`` the typed errors; ``limits`` the per-company concurrency
 limit; ``serialization`` models to Codat-shaped JSON and back; ``testing`` a fake
 Codat server.
+
+Names are imported on first use: pytest loads the SDK's plugin in every project
+that installs it, and a test run that never uses it should not import aiohttp.
 """
 
-from . import errors, limits, models, serialization
-from ._blocking_page import BlockingPage
-from ._client import CodatSyncExpenses
-from ._pagination import AsyncPaginator, Page
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from . import errors, limits, models, serialization
+    from ._blocking_page import BlockingPage
+    from ._client import CodatSyncExpenses
+    from ._pagination import AsyncPaginator, Page
 
 __all__ = [
     "AsyncPaginator",
@@ -23,3 +33,29 @@ __all__ = [
     "models",
     "serialization",
 ]
+
+# Public name -> the module that defines it (a module's own name: the module itself).
+_HOMES = {
+    "AsyncPaginator": "._pagination",
+    "BlockingPage": "._blocking_page",
+    "CodatSyncExpenses": "._client",
+    "Page": "._pagination",
+    "errors": ".errors",
+    "limits": ".limits",
+    "models": ".models",
+    "serialization": ".serialization",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(home, __name__)
+    value = module if home == f".{name}" else getattr(module, name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

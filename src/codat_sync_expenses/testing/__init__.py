@@ -8,13 +8,21 @@ async with FakeCodatServer() as fake:
 
 Faults (``Fault``) and push outcomes (``PushOutcome``) shape its answers;
 ``virtual_time()`` makes the SDK's retry waits and push polls return at once.
+Names are imported on first use, so that the pytest plugin costs nothing until
+a test asks for one of its fixtures.
 """
 
-from ._clock import VirtualClock, virtual_time
-from ._faults import Fault, UnusedFaultsError
-from ._harness import CompanyTraffic, FakeCodatServer, Operation, RecordedRequest
-from ._push import PushOutcome
-from ._thread import serve_in_thread
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._clock import VirtualClock, virtual_time
+    from ._faults import Fault, UnusedFaultsError
+    from ._harness import CompanyTraffic, FakeCodatServer, Operation, RecordedRequest
+    from ._push import PushOutcome
+    from ._thread import serve_in_thread
 
 __all__ = [
     "CompanyTraffic",
@@ -28,3 +36,29 @@ __all__ = [
     "serve_in_thread",
     "virtual_time",
 ]
+
+_HOMES = {
+    "CompanyTraffic": "._harness",
+    "FakeCodatServer": "._harness",
+    "Fault": "._faults",
+    "Operation": "._harness",
+    "PushOutcome": "._push",
+    "RecordedRequest": "._harness",
+    "UnusedFaultsError": "._faults",
+    "VirtualClock": "._clock",
+    "serve_in_thread": "._thread",
+    "virtual_time": "._clock",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
