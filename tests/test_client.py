@@ -25,6 +25,27 @@ def test_api_key_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert "open" in repr(CodatSyncExpenses())
 
 
+async def test_the_base_url_comes_from_the_environment_beside_the_key(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeCodatServer, company: Company
+) -> None:
+    monkeypatch.setenv("CODAT_API_KEY", API_KEY)
+    monkeypatch.setenv("CODAT_BASE_URL", fake.url)
+    async with CodatSyncExpenses() as codat:  # as an app configured by its environment
+        page = await codat.customers.list_async(company_id=company.id)
+    assert repr(codat) == f"<CodatSyncExpenses base_url={fake.url!r} closed>"
+    assert len(fake.requests_for("list-customers")) == 1
+    assert page.total_results == 25  # seed_company's customers: the fake answered
+
+
+def test_an_explicit_base_url_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CODAT_BASE_URL", "http://127.0.0.1:1")
+    codat = CodatSyncExpenses(api_key=API_KEY, base_url="https://api.codat.io/")
+    assert "https://api.codat.io" in repr(codat)
+    monkeypatch.setenv("CODAT_BASE_URL", "http://user:pw@127.0.0.1:1")
+    with pytest.raises(ValueError, match="must not contain a user or password"):
+        CodatSyncExpenses(api_key=API_KEY)  # checked as an argument would be
+
+
 def test_no_key_anywhere_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CODAT_API_KEY", raising=False)
     with pytest.raises(ValueError, match="no Codat API key: pass api_key= or auth_header="):

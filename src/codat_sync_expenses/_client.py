@@ -57,7 +57,7 @@ class CodatSyncExpenses:
         *,
         api_key: str | None = None,
         auth_header: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         session: aiohttp.ClientSession | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
@@ -72,6 +72,8 @@ class CodatSyncExpenses:
 
         ``api_key`` is the raw key (sent as ``Basic base64(key)``); ``auth_header``
         is a ready header value instead; with neither, ``CODAT_API_KEY`` is read.
+        ``base_url`` defaults to ``CODAT_BASE_URL`` when set (e.g. the fake's URL in
+        tests), else Codat's API.
         ``timeout`` caps each attempt in seconds (waits for a free connection or
         company slot included), ``connect_timeout`` its TCP/TLS connect.
         ``max_retries`` and ``max_retry_wait`` (seconds summed over retries) bound
@@ -87,6 +89,8 @@ class CodatSyncExpenses:
         # Redact the key arguments first: a traceback with locals shows them otherwise.
         # base_url too, until it is known to carry no password.
         api_key, auth_header = _redacted(api_key), _redacted(auth_header)
+        if base_url is None:
+            base_url = os.environ.get("CODAT_BASE_URL") or DEFAULT_BASE_URL
         base_url = _redacted(base_url)
         _logs.configure_from_environment()
         self._base_url = _checked_base_url(base_url, allow_insecure_http)
