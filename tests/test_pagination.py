@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -236,6 +237,34 @@ async def test_prefetch_in_flight_is_cancelled_when_the_consumer_stops(
     done, pending = await asyncio.wait(read_ahead, timeout=5)
     assert pending == set()
     assert all(task.cancelled() for task in done)
+
+
+async def test_aclosing_the_paginator_itself_stops_a_walk_and_its_read_ahead(
+    fake: FakeCodatServer, codat: CodatSyncExpenses
+) -> None:
+    company_id = _company(fake, 50)
+    seen = []
+    async with contextlib.aclosing(
+        codat.customers.list_async(company_id=company_id, page_size=10, prefetch=1)
+    ) as customers:
+        async for customer in customers:
+            seen.append(customer)
+            if len(seen) == 1:
+                fake.inject("list-customers", Fault.hang())  # the read-ahead never answers
+                await asyncio.wait_for(fake.wait_for_requests(2), timeout=5)
+                break
+        read_ahead = {
+            t
+            for t in asyncio.all_tasks()
+            if t.get_coro().__qualname__ == "Page.next_page"  # type: ignore[union-attr]
+        }
+        assert len(read_ahead) == 1
+    # Leaving the block closed the walk: the read-ahead was cancelled, nothing more fetched.
+    done, pending = await asyncio.wait(read_ahead, timeout=5)
+    assert pending == set()
+    assert all(task.cancelled() for task in done)
+    assert [r.query["page"] for r in fake.requests] == ["1", "2"]
+    await customers.aclose()  # again: nothing left to close
 
 
 async def test_prefetch_error_surfaces_after_the_pages_before_it(

@@ -83,6 +83,8 @@ class AsyncPaginator(Generic[T]):
     ``fetch(n)`` requests page ``n`` of ``page_size`` items and returns its
     contents. An error it raises gets ``page = n``, so the caller can resume with
     that page; so does a PaginationError for a page that is not the one asked for.
+    A walk left early should be closed, which stops its read-ahead at once:
+    ``async with contextlib.aclosing(codat.customers.list_async(...)) as customers``.
     """
 
     def __init__(
@@ -97,6 +99,7 @@ class AsyncPaginator(Generic[T]):
         self._first_page = first_page
         self._page_size = page_size
         self._prefetch = prefetch
+        self._walks: list[AsyncGenerator[T, None]] = []
 
     async def _fetch(self, number: int) -> Page[T]:
         try:
@@ -111,7 +114,15 @@ class AsyncPaginator(Generic[T]):
         return self._fetch(self._first_page).__await__()
 
     def __aiter__(self) -> AsyncGenerator[T, None]:
-        return self._items()
+        walk = self._items()
+        self._walks.append(walk)
+        return walk
+
+    async def aclose(self) -> None:
+        """Close every walk ``async for`` started on this paginator: a read-ahead in flight
+        is cancelled, and no further page is fetched. Safe to call more than once."""
+        while self._walks:
+            await self._walks.pop().aclose()
 
     async def _items(self) -> AsyncGenerator[T, None]:
         async for page in self.pages():
