@@ -14,6 +14,7 @@ from codat_sync_expenses.models import (
     CreateCustomerResponse,
     Customer,
     CustomerStatus,
+    PushOperation,
     PushOperationStatus,
 )
 from codat_sync_expenses.testing import FakeCodatServer, Fault, PushOutcome, VirtualClock
@@ -62,6 +63,9 @@ async def test_a_push_is_pending_and_its_customer_appears_only_once_it_succeeds(
     assert done.status is PushOperationStatus.SUCCESS
     assert done.push_operation_key == created.push_operation_key
     assert done.completed_on_utc is not None
+    # What it was given, settled: the create answer with the pushed record kept.
+    assert type(done) is CreateCustomerResponse
+    assert done.data == created.data
     got = await codat.customers.get_async(company_id=company.id, customer_id=customer_id)
     assert got.customer_name == "Acme Ltd"
     assert len(clock.sleeps) == 1  # one pause, then the poll that saw Success
@@ -77,6 +81,7 @@ async def test_wait_by_company_id_and_key(
         company_id=company.id, push_operation_key=created.push_operation_key
     )
     assert done.status is PushOperationStatus.SUCCESS
+    assert type(done) is PushOperation  # keys in, a push operation out: no data to keep
     assert len(fake.requests_for("get-push-operation")) == 3
     assert len(clock.sleeps) == 2  # the first poll is immediate when no state was given
 
@@ -92,6 +97,8 @@ async def test_a_failed_push_raises_with_its_error_message_and_validation(
     assert isinstance(error, errors.PushOperationError)
     assert error.push_operation.status is PushOperationStatus.FAILED
     assert error.push_operation.push_operation_key == created.push_operation_key
+    assert isinstance(error.push_operation, CreateCustomerResponse)  # the last state seen,
+    assert error.push_operation.data == created.data  # as what wait_async was given
     message = str(error)
     assert created.push_operation_key in message
     assert "ended Failed" in message
@@ -351,7 +358,7 @@ async def test_a_push_operation_and_a_key_together_are_refused(
 ) -> None:
     created = await _create(codat, company)
     with pytest.raises(TypeError, match="not both"):
-        await codat.push_operations.wait_async(created, push_operation_key="k")
+        await codat.push_operations.wait_async(created, push_operation_key="k")  # type: ignore[call-overload]
 
 
 async def test_a_push_outcome_that_was_never_used_fails_the_fake() -> None:

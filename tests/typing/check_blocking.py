@@ -31,7 +31,8 @@ def every_twin(codat: CodatSyncExpenses, customer: Customer) -> None:
     )
     assert_type(updated, UpdateCustomerResponse)
 
-    assert_type(codat.push_operations.wait(created), PushOperation)
+    assert_type(codat.push_operations.wait(created), CreateCustomerResponse)
+    assert_type(codat.push_operations.wait(company_id="c", push_operation_key="p"), PushOperation)
     assert_type(codat.push_operations.get(company_id="c", push_operation_key="p"), PushOperation)
     for operation in codat.push_operations.list(company_id="c", query="status=Failed"):
         assert_type(operation, PushOperation)
@@ -42,4 +43,4 @@ def mistakes_mypy_catches(codat: CodatSyncExpenses, customer: Customer) -> None:
     codat.customers.get("c", "x")  # type: ignore[call-arg]
     codat.customers.get(company_id="c", customerId="x")  # type: ignore[call-arg]
     codat.customers.create(company_id="c", connection_id="k", customer={"a": 1})  # type: ignore[arg-type]
-    codat.push_operations.wait("c", "p")  # type: ignore[arg-type, call-arg]
+    codat.push_operations.wait("c", "p")  # type: ignore[call-overload]

@@ -44,7 +44,8 @@ async def every_call(codat: CodatSyncExpenses, customer: Customer) -> None:
     )
     assert_type(updated, UpdateCustomerResponse)
 
-    assert_type(await codat.push_operations.wait_async(created), PushOperation)
+    assert_type(await codat.push_operations.wait_async(created), CreateCustomerResponse)
+    assert_type(await codat.push_operations.wait_async(updated), UpdateCustomerResponse)
     assert_type(
         await codat.push_operations.wait_async(company_id="c", push_operation_key="p"),
         PushOperation,
@@ -63,7 +64,7 @@ async def mistakes_mypy_catches(codat: CodatSyncExpenses, customer: Customer) ->
     await codat.customers.create_async(company_id="c", connection_id="k", customer={"a": 1})  # type: ignore[arg-type]
     Customer(status="Active")  # type: ignore[arg-type]
     Customer(customer_name="no status")  # type: ignore[call-arg]
-    await codat.push_operations.wait_async("c", "p")  # type: ignore[arg-type, call-arg]
+    await codat.push_operations.wait_async("c", "p")  # type: ignore[call-overload]
 
 
 def error_fields(error: errors.APIStatusError) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TypeVar, overload
+
+import attrs
+
 from .. import _params as check
 from .. import _push_wait
 from .._api import API
@@ -11,6 +15,8 @@ from .._pagination import AsyncPaginator
 from ..errors import PushOperationError, PushWaitTimeoutError
 from ..models import PushOperation, PushOperations
 from ._codat import company_path, listing
+
+P = TypeVar("P", bound=PushOperation)
 
 
 class PushOperationsResource:
@@ -66,6 +72,28 @@ class PushOperationsResource:
             max_retries=max_retries,
         )
 
+    @overload
+    async def wait_async(
+        self,
+        push_operation: P,
+        *,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> P: ...
+
+    @overload
+    async def wait_async(
+        self,
+        push_operation: None = None,
+        *,
+        company_id: str,
+        push_operation_key: str,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> PushOperation: ...
+
     async def wait_async(
         self,
         push_operation: PushOperation | None = None,
@@ -76,15 +104,36 @@ class PushOperationsResource:
         timeout: float | None = None,
         max_retries: int | None = None,
     ) -> PushOperation:
-        """Poll until the push settles; return it on Success.
+        """Poll until the push settles; return it on Success, as what it was given.
 
-        Pass what a push returned, or ``company_id=`` and ``push_operation_key=``.
-        Raises ``PushOperationFailedError`` / ``PushOperationTimedOutError`` when it
-        ends Failed / TimedOut, and ``PushWaitTimeoutError`` after ``max_wait``
-        seconds (default: the push's ``timeoutInMinutes`` plus a minute, else 15
-        minutes) while it may still complete. ``timeout`` and ``max_retries`` apply
-        to each poll.
+        Pass what a push returned (a ``CreateCustomerResponse`` comes back as one,
+        settled, its ``data`` kept), or ``company_id=`` and ``push_operation_key=``
+        (a ``PushOperation`` comes back). Raises ``PushOperationFailedError`` /
+        ``PushOperationTimedOutError`` when it ends Failed / TimedOut, and
+        ``PushWaitTimeoutError`` after ``max_wait`` seconds (default: the push's
+        ``timeoutInMinutes`` plus a minute, else 15 minutes) while it may still
+        complete; each error's ``push_operation`` is the last state seen, in the same
+        shape. ``timeout`` and ``max_retries`` apply to each poll.
         """
+        return await self._wait(
+            push_operation,
+            company_id=company_id,
+            push_operation_key=push_operation_key,
+            max_wait=max_wait,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def _wait(
+        self,
+        push_operation: PushOperation | None,
+        *,
+        company_id: str | None,
+        push_operation_key: str | None,
+        max_wait: float | None,
+        timeout: float | None,
+        max_retries: int | None,
+    ) -> PushOperation:
         if push_operation is not None:
             check.instance_of("push_operation", push_operation, PushOperation)
             if company_id is not None or push_operation_key is not None:
@@ -99,14 +148,17 @@ class PushOperationsResource:
             check.seconds("max_wait", max_wait)
         check.retry_options(timeout=timeout, max_retries=max_retries)
         key = push_operation_key
+        given = push_operation
 
         async def poll() -> PushOperation:
-            return await self.get_async(
+            latest = await self.get_async(
                 company_id=company_id,
                 push_operation_key=key,
                 timeout=timeout,
                 max_retries=max_retries,
             )
+            # The answer to a push carries the pushed record (data); a poll does not.
+            return latest if given is None else _settled_as(given, latest)
 
         try:
             return await _push_wait.wait(poll, push_operation, max_wait)
@@ -159,6 +211,28 @@ class PushOperationsResource:
             paginator, blocking=self._blocking, name="push_operations.list", prefetch=prefetch
         )
 
+    @overload
+    def wait(
+        self,
+        push_operation: P,
+        *,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> P: ...
+
+    @overload
+    def wait(
+        self,
+        push_operation: None = None,
+        *,
+        company_id: str,
+        push_operation_key: str,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> PushOperation: ...
+
     def wait(
         self,
         push_operation: PushOperation | None = None,
@@ -172,7 +246,7 @@ class PushOperationsResource:
         """Blocking ``wait_async``: the calling thread waits until the push settles."""
         return self._blocking.run(
             "push_operations.wait",
-            self.wait_async,
+            self._wait,
             push_operation,
             company_id=company_id,
             push_operation_key=push_operation_key,
@@ -180,3 +254,10 @@ class PushOperationsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
+
+
+def _settled_as(given: P, latest: PushOperation) -> P:
+    """``given`` (a push's answer, of its own type) with every field a poll reads."""
+    return attrs.evolve(
+        given, **{field.name: getattr(latest, field.name) for field in attrs.fields(PushOperation)}
+    )
