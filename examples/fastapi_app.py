@@ -1,6 +1,7 @@
 """A FastAPI service over the SDK: one client for the whole app, closed by its lifespan.
 
-Run it with ``CODAT_API_KEY=... uvicorn examples.fastapi_app:create_app --factory``.
+Run it with ``CODAT_API_KEY=... uvicorn examples.fastapi_app:create_app --factory``
+(``CODAT_BASE_URL`` points it elsewhere, e.g. at ``python -m codat_sync_expenses.testing``).
 Its tests are ``tests/test_example_fastapi.py``, one per test style.
 """
 
@@ -20,20 +21,26 @@ JSON = "application/json"
 
 
 def create_app(codat: CodatSyncExpenses | None = None) -> FastAPI:
-    """The app, using ``codat`` (by default a client configured from ``CODAT_API_KEY``).
+    """The app; every request shares one client, so its connections and per-company limit.
 
-    Every request shares the one client, and so its connection pool and its
-    per-company limit; the lifespan closes it when the app stops.
+    With no client given, the lifespan makes one from the environment
+    (``CODAT_API_KEY``, and ``CODAT_BASE_URL`` to point it at the fake in tests)
+    and closes it when the app stops, so each start (each ``TestClient`` session)
+    gets a client in its own event loop. A client you pass stays yours to close.
     """
-    client = CodatSyncExpenses() if codat is None else codat
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with client:
+        if codat is not None:
+            yield
+            return
+        async with CodatSyncExpenses() as client:
+            app.state.codat = client
             yield
 
     app = FastAPI(lifespan=lifespan)
-    app.state.codat = client
+    if codat is not None:
+        app.state.codat = codat  # also where nothing runs the lifespan (httpx's ASGITransport)
     _add_routes(app)
     return app
 
@@ -94,19 +101,26 @@ def _add_routes(app: FastAPI) -> None:
     async def create_customer(
         company_id: str, connection_id: str, request: Request, codat: Codat
     ) -> Response:
-        """Push a new customer (Codat-shaped JSON) and wait until it lands: 201 with it."""
+        """Push a new customer (Codat-shaped JSON) and wait until it lands: 201 with it.
+
+        Every way a push can end has its answer: Failed is 422 with Codat's reason,
+        TimedOut (the accounting software never completed it) 504, and still Pending
+        after a minute 202 with the key to look it up by later.
+        """
         customer = await _customer_body(request)
         push = await codat.customers.create_async(
             company_id=company_id, connection_id=connection_id, customer=customer
         )
         try:
-            await codat.push_operations.wait_async(push, max_wait=60)
+            done = await codat.push_operations.wait_async(push, max_wait=60)
         except errors.PushOperationFailedError as exc:
             raise HTTPException(422, str(exc)) from None
+        except errors.PushOperationTimedOutError as exc:
+            raise HTTPException(504, str(exc)) from None
         except errors.PushWaitTimeoutError:
             # Still queued at Codat: it may yet land, so say where to look.
             return _json({"pushOperationKey": push.push_operation_key}, status_code=202)
-        return _json(push.data, status_code=201)  # the record as pushed, with its new id
+        return _json(done.data, status_code=201)  # the record as pushed, with its new id
 
     @app.put("/companies/{company_id}/connections/{connection_id}/customers/{customer_id}")
     async def update_customer(

@@ -15,7 +15,7 @@ from examples.fastapi_app import create_app
 from fastapi.testclient import TestClient
 
 from codat_sync_expenses import CodatSyncExpenses
-from codat_sync_expenses.testing import FakeCodatServer, PushOutcome
+from codat_sync_expenses.testing import FakeCodatServer, PushOutcome, VirtualClock, virtual_time
 from codat_sync_expenses.testing.pytest_plugin import CodatCompany
 
 NEW = {"customerName": "Acme Ltd", "status": "Active"}
@@ -34,25 +34,38 @@ async def test_lists_and_creates_customers_under_pytest_asyncio(
     assert (len(listed.json()["customers"]), created.status_code) == (25, 201)
 
 
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch, codat_fake: FakeCodatServer) -> None:
+    """The app's client configured as in production, from the environment, at the fake."""
+    monkeypatch.setenv("CODAT_API_KEY", "test")
+    monkeypatch.setenv("CODAT_BASE_URL", codat_fake.url)
+
+
+@pytest.mark.usefixtures("environment")
 def test_lists_and_creates_customers_under_the_sync_test_client(
-    codat_fake: FakeCodatServer, codat_company: CodatCompany
+    codat_company: CodatCompany, codat_clock: VirtualClock
 ) -> None:
-    codat = CodatSyncExpenses(api_key="test", base_url=codat_fake.url)
-    with TestClient(create_app(codat)) as app:
-        listed = app.get(f"/companies/{codat_company.id}/customers")
-        created = app.post(
-            f"/companies/{codat_company.id}/connections/{codat_company.connection_id}/customers",
-            json=NEW,
-        )
-    assert (len(listed.json()["customers"]), created.status_code) == (25, 201)
+    app = TestClient(create_app())
+    answers = []
+    for _ in range(2):  # two sessions: each start makes a client in its own loop
+        with app:
+            listed = app.get(f"/companies/{codat_company.id}/customers")
+            created = app.post(
+                f"/companies/{codat_company.id}/connections/{codat_company.connection_id}"
+                "/customers",
+                json=NEW,
+            )
+        answers.append((len(listed.json()["customers"]), created.status_code))
+    assert answers == [(25, 201), (26, 201)]  # the second session lists the first's push
+    assert codat_clock.sleeps  # the push's poll waited on virtual time, not for real
 
 
 # -- the rest of the example's endpoints --------------------------------------------
 
 
 @pytest.fixture
-def app(codat_fake: FakeCodatServer) -> TestClient:
-    return TestClient(create_app(CodatSyncExpenses(api_key="test", base_url=codat_fake.url)))
+def app(environment: None) -> TestClient:
+    return TestClient(create_app())
 
 
 def test_a_created_customer_is_answered_in_codats_json_and_can_be_read_back(
@@ -98,6 +111,24 @@ def test_a_failed_push_is_a_422_with_codats_reason(
         )
     assert response.status_code == 422
     assert "Tax number is not valid." in response.json()["detail"]
+
+
+def test_a_timed_out_push_is_a_504_and_one_still_pending_a_202_with_its_key(
+    app: TestClient, codat_fake: FakeCodatServer, codat_company: CodatCompany
+) -> None:
+    path = f"/companies/{codat_company.id}/connections/{codat_company.connection_id}/customers"
+    codat_fake.settle_next_push(PushOutcome.timed_out(after_polls=1))
+    codat_fake.settle_next_push(PushOutcome.success(after_seconds=3600))  # past max_wait
+    with app, virtual_time():
+        timed_out = app.post(path, json=NEW)
+        pending = app.post(path, json=NEW)
+    assert timed_out.status_code == 504
+    assert "ended TimedOut" in timed_out.json()["detail"]
+    assert pending.status_code == 202
+    assert pending.json()["pushOperationKey"] in {
+        request.path_params["pushOperationKey"]
+        for request in codat_fake.requests_for("get-push-operation")
+    }
 
 
 def test_a_body_that_is_not_a_customer_is_a_422_and_nothing_is_pushed(
