@@ -161,17 +161,20 @@ class AsyncPaginator(Generic[T]):
 def _check_page(contents: PageContents[Any], number: int, page_size: int) -> None:
     # A server that answers another page, or pages of another size, would make the
     # walk loop forever, or skip or repeat items without a word.
+    # A smaller page than asked is Codat's to serve (its pages hold at most 2,000
+    # whatever pageSize asks, up to 5,000): the walk goes by the size it answered.
+    served = contents.page_size
     if contents.page_number != number:
         problem = f"asked for page {number}, got page {contents.page_number}"
-    elif contents.page_size != page_size:
-        problem = f"asked for pages of {page_size}, got pageSize {contents.page_size}"
-    elif len(contents.items) > page_size:
-        problem = f"asked for pages of {page_size}, got {len(contents.items)} items"
-    elif contents.items and (number - 2) * page_size >= contents.total_results:
+    elif not 1 <= served <= page_size:
+        problem = f"asked for pages of {page_size}, got pageSize {served}"
+    elif len(contents.items) > served:
+        problem = f"asked for pages of {served}, got {len(contents.items)} items"
+    elif contents.items and (number - 2) * served >= contents.total_results:
         # A walk may run one page past totalResults (results added while it walks),
         # not more: a server that always links a next page would be walked forever.
         problem = (
-            f"page {number} of {page_size} has items, but totalResults is "
+            f"page {number} of {served} has items, but totalResults is "
             f"{contents.total_results}: the listing goes on past its end"
         )
     else:

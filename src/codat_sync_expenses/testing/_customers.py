@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .. import models
 from . import _listing, _push, _seed
 from ._responses import CodatHTTPError, bool_param, json_response, now, parse_json
 
@@ -124,7 +125,9 @@ def routes(world: World) -> list[Route]:
 
     async def list_customers(request: web.Request) -> web.Response:
         company = world.company(request)
-        return _listing.respond(request, company.customers, service="ClientsApi")
+        return _listing.respond(
+            request, company.customers, service="ClientsApi", model=models.Customer
+        )
 
     async def get_customer(request: web.Request) -> web.Response:
         company = world.company(request)
@@ -248,6 +251,7 @@ def _check(value: Any, rule: Rule, where: str, problems: list[str]) -> None:
 
 
 def _is_date_time(value: Any) -> bool:
+    # Codat's date forms: a date alone (2022-10-23) or a date-time, with or without a zone.
     if not isinstance(value, str) or not _DATE_TIME.fullmatch(value):
         return False
     try:
@@ -257,4 +261,6 @@ def _is_date_time(value: Any) -> bool:
     return True
 
 
-_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?")
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?)?"
+)

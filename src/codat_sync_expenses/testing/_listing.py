@@ -13,7 +13,11 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from . import _query
 from ._responses import CodatHTTPError, int_param, json_response
+
+# The largest page Codat answers (PagingInfo.pageSize's maximum in its spec).
+MAX_PAGE = 2000
 
 
 class Rows(Protocol):
@@ -30,13 +34,17 @@ class Rows(Protocol):
         ...
 
 
-def respond(request: web.Request, rows: Rows, *, service: str) -> web.Response:
-    """One page of ``rows`` as Codat answers a list operation."""
+def respond(request: web.Request, rows: Rows, *, service: str, model: type) -> web.Response:
+    """One page of ``rows`` (records of ``model``) as Codat answers a list operation.
+
+    ``pageSize`` may be asked up to 5,000, but a page holds at most 2,000: the
+    most Codat's paging information states (PagingInfo.pageSize).
+    """
     page = int_param(request, "page", 1, minimum=1)
-    page_size = int_param(request, "pageSize", 100, minimum=1, maximum=5000)
+    page_size = min(int_param(request, "pageSize", 100, minimum=1, maximum=5000), MAX_PAGE)
     query = request.query.get("query")
     order_by = request.query.get("orderBy")
-    positions = _select(rows, query, order_by, service=service)
+    positions = _select(rows, query, order_by, service=service, model=model)
     total = len(positions)
     start = (page - 1) * page_size
     results = [rows.record(p) for p in positions[start : start + page_size]]
@@ -64,11 +72,18 @@ def respond(request: web.Request, rows: Rows, *, service: str) -> web.Response:
     )
 
 
-def _select(rows: Rows, query: str | None, order_by: str | None, *, service: str) -> Sequence[int]:
+def _select(
+    rows: Rows, query: str | None, order_by: str | None, *, service: str, model: type
+) -> Sequence[int]:
     positions: Sequence[int] = range(len(rows))
-    for field, negate, value in _clauses(query, service=service):
-        column = rows.column(field)
-        positions = [p for p in positions if (_text(column[p]) == value) != negate]
+    if query:
+        try:
+            node = _query.parse(query, _query.kinds_of(model))
+        except _query.QueryError as exc:
+            raise CodatHTTPError(400, f"Error parsing query - {exc}", service=service) from None
+        # Each field's column once, so a filtered page builds only the records it returns.
+        columns = {field: rows.column(field.partition(".")[0]) for field in _query.fields_of(node)}
+        positions = [p for p in positions if _holds(node, columns, p)]
     if order_by:
         field = order_by.removeprefix("-")
         column = rows.column(field)
@@ -78,20 +93,16 @@ def _select(rows: Rows, query: str | None, order_by: str | None, *, service: str
     return positions
 
 
-def _clauses(query: str | None, *, service: str) -> list[tuple[str, bool, str]]:
-    """A small part of Codat's query language: ``field=value`` / ``!=``, joined by ``&&``."""
-    if not query:
-        return []
-    clauses = []
-    for clause in query.split("&&"):
-        negate = "!=" in clause
-        field, sep, value = clause.partition("!=" if negate else "=")
-        if not sep or not field.strip():
-            raise CodatHTTPError(
-                400, f"Error parsing query - Malformed query: {clause!r}", service=service
-            )
-        clauses.append((field.strip(), negate, value.strip()))
-    return clauses
+def _holds(node: _query.Node, columns: dict[str, Sequence[Any]], position: int) -> bool:
+    if isinstance(node, _query.Every):
+        return all(_holds(part, columns, position) for part in node.parts)
+    if isinstance(node, _query.Either):
+        return any(_holds(part, columns, position) for part in node.parts)
+    top, _, rest = node.field.partition(".")
+    value = columns[node.field][position]
+    if rest:
+        value = _query.lookup({top: value}, node.field)
+    return _query.holds(node, value)
 
 
 def _text(value: Any) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 from aiohttp import web
 
+from .. import models
 from . import _listing
 from ._responses import INT32_MAX, CodatHTTPError, bool_param, int_param, json_response, now
 
@@ -197,7 +198,9 @@ def routes(world: World) -> list[Route]:
 
     async def list_push_operations(request: web.Request) -> web.Response:
         company = world.company(request)
-        return _listing.respond(request, company.pushes, service="PushApi")
+        return _listing.respond(
+            request, company.pushes, service="PushApi", model=models.PushOperation
+        )
 
     async def get_push_operation(request: web.Request) -> web.Response:
         company = world.company(request)
