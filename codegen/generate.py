@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from codegen import constraints, fast_decoders
+from codegen import constraints, fast_decoders, queries
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "src" / "codat_sync_expenses" / "models.py"
@@ -29,16 +29,17 @@ def version() -> str:
 
 def main(argv: list[str]) -> int:
     """Regenerate the models (options in pyproject's [tool.datamodel-codegen]), then the
-    fast decoders that codegen/fast_decoders.py derives from those models, then the
-    constraints table that codegen/constraints.py reads from the document."""
+    fast decoders (codegen/fast_decoders.py) and query fields (codegen/queries.py)
+    derived from those models, and the constraints table codegen/constraints.py
+    reads from the document."""
     check = ["--check"] if "--check" in argv else []
     # The generator's own entry point; it reads its options from pyproject.toml in ROOT.
     command = [sys.executable, "-m", "datamodel_code_generator", *check]
     models = subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
     if models != 0:
         return models
-    decoders = fast_decoders.main(check=bool(check))
-    return max(decoders, constraints.main(check=bool(check)))
+    derived = (fast_decoders.main, constraints.main, queries.main)
+    return max([generate(check=bool(check)) for generate in derived])
 
 
 if __name__ == "__main__":

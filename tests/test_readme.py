@@ -18,6 +18,8 @@ PUBLIC_MODULES = [
     "codat_sync_expenses.errors",
     "codat_sync_expenses.limits",
     "codat_sync_expenses.redis_limits",
+    "codat_sync_expenses.queries",
+    "codat_sync_expenses.query",
     "codat_sync_expenses.serialization",
     "codat_sync_expenses.testing",
 ]

@@ -13,6 +13,7 @@ from .. import _params as check
 from .._api import API
 from .._pagination import AsyncPaginator, PageContents
 from ..models import Links
+from ..query import Condition
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -48,7 +49,7 @@ def listing(
     *,
     page: int,
     page_size: int,
-    query: str | None,
+    query: str | Condition | None,
     order_by: str | None,
     prefetch: int,
     timeout: float | None,
@@ -57,7 +58,9 @@ def listing(
     """A lazy paginator over a Codat list operation; arguments are checked here, at the call."""
     check.integer("page", page, minimum=1, maximum=INT32_MAX)
     params = {"pageSize": check.integer("page_size", page_size, minimum=1, maximum=MAX_PAGE_SIZE)}
-    if query is not None:
+    if isinstance(query, Condition):
+        params["query"] = str(query)
+    elif query is not None:
         params["query"] = check.text("query", query)
     if order_by is not None:
         params["orderBy"] = check.text("order_by", order_by)

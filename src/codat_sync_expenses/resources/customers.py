@@ -9,6 +9,7 @@ from .._blocking_page import BlockingPage
 from .._pagination import AsyncPaginator
 from .._validate import check_body
 from ..models import CreateCustomerResponse, Customer, Customers, UpdateCustomerResponse
+from ..query import Condition
 from ._codat import company_path, listing, push_params
 
 
@@ -80,7 +81,7 @@ class CustomersResource:
         company_id: str,
         page: int = 1,
         page_size: int = 100,
-        query: str | None = None,
+        query: str | Condition | None = None,
         order_by: str | None = None,
         prefetch: int = 0,
         timeout: float | None = None,
@@ -189,7 +190,7 @@ class CustomersResource:
         company_id: str,
         page: int = 1,
         page_size: int = 100,
-        query: str | None = None,
+        query: str | Condition | None = None,
         order_by: str | None = None,
         prefetch: int = 0,
         timeout: float | None = None,

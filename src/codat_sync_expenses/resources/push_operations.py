@@ -14,6 +14,7 @@ from .._blocking_page import BlockingPage
 from .._pagination import AsyncPaginator
 from ..errors import PushOperationError, PushWaitTimeoutError
 from ..models import PushOperation, PushOperations
+from ..query import Condition
 from ._codat import company_path, listing
 
 P = TypeVar("P", bound=PushOperation)
@@ -52,7 +53,7 @@ class PushOperationsResource:
         company_id: str,
         page: int = 1,
         page_size: int = 100,
-        query: str | None = None,
+        query: str | Condition | None = None,
         order_by: str | None = None,
         prefetch: int = 0,
         timeout: float | None = None,
@@ -190,7 +191,7 @@ class PushOperationsResource:
         company_id: str,
         page: int = 1,
         page_size: int = 100,
-        query: str | None = None,
+        query: str | Condition | None = None,
         order_by: str | None = None,
         prefetch: int = 0,
         timeout: float | None = None,

@@ -261,6 +261,4 @@ def _is_date_time(value: Any) -> bool:
     return True
 
 
-_DATE_TIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?)?"
-)
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?)?")
