@@ -1,15 +1,21 @@
-"""The README's quick-start runs as pasted, CI runs its test command, every public name has docs."""
+"""The README's code runs as pasted, CI runs its test command, every public name has docs."""
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from codat_sync_expenses import CodatSyncExpenses
+from codat_sync_expenses.models import Customer, CustomerStatus
+from codat_sync_expenses.testing import FakeCodatServer, PushOutcome, virtual_time
 
 ROOT = Path(__file__).parent.parent
 README = ROOT / "README.md"
@@ -70,3 +76,64 @@ def test_every_public_name_has_a_docstring(module_name: str) -> None:
         and not inspect.getdoc(value)
     ]
     assert undocumented == []
+
+
+def _block(tag: str) -> str:
+    match = re.search(rf"<!-- {tag}:[^>]*-->\n```python\n(.*?)```", README.read_text(), re.S)
+    assert match is not None, f"the README lost its {tag} block"
+    return match[1]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "said"),
+    [
+        (PushOutcome.success(after_polls=2), "pushed: "),
+        (PushOutcome.failed("Tax number is not valid.", after_polls=1), "refused: "),
+        (PushOutcome.timed_out(after_polls=1), "timed out: "),
+        (PushOutcome.success(after_seconds=3600), "pending: look up "),
+    ],
+)
+async def test_the_push_example_handles_every_ending(outcome: PushOutcome, said: str) -> None:
+    namespace: dict[str, Any] = {}
+    exec(compile(_block("push"), "README.md", "exec"), namespace)  # noqa: S102 - our README
+    async with FakeCodatServer() as fake:
+        company_id = fake.add_company()
+        connection_id = fake.add_connection(company_id)
+        fake.settle_next_push(outcome)
+        async with CodatSyncExpenses(api_key="any", base_url=fake.url) as codat:
+            with virtual_time():
+                told = await namespace["push_customer"](
+                    codat,
+                    company_id,
+                    connection_id,
+                    Customer(status=CustomerStatus.ACTIVE, customer_name="Acme Ltd"),
+                )
+    assert told.startswith(said)
+    assert "None" not in told
+
+
+def test_the_web_app_and_its_tests_run_as_pasted_in_a_fresh_project(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(_block("app"))
+    (tmp_path / "test_app.py").write_text(_block("app-tests"))
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")  # the user's project, not ours
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CODAT_")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-W",
+            "error::ResourceWarning",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout
