@@ -108,7 +108,7 @@ def test_errors_retries_and_argument_checks_are_the_async_methods(
     with pytest.raises(ValueError, match="page_size"):
         codat.customers.list(company_id=codat_company.id, page_size=0)
     with pytest.raises(TypeError, match="push operation"):
-        codat.push_operations.wait(company_id=codat_company.id)
+        codat.push_operations.wait(company_id=codat_company.id)  # type: ignore[call-overload]
     assert len(codat_fake.requests_for("list-customers")) == sent
 
 

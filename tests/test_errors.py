@@ -201,4 +201,4 @@ def test_help_on_each_response_error_lists_every_field_it_carries(
     fields = {name for name in vars(_error_of(error_class)) if not name.startswith("_")}
     fields |= {"location"} if error_class is errors.RedirectError else set()
     assert sorted(documented) == sorted(fields)
-    assert "correlation_id" in pydoc.render_doc(error_class, renderer=pydoc.plaintext)
+    assert "correlation_id" in pydoc.render_doc(error_class)
