@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import warnings
@@ -283,9 +284,17 @@ async def test_hostile_company_id_cannot_reach_another_route(
 async def test_hostile_query_values_arrive_intact(
     fake: FakeCodatServer, company: Company, codat: CodatSyncExpenses, hostile: str
 ) -> None:
-    await codat.customers.list_async(
-        company_id=company.id, query=f"customerName!={hostile}", order_by=hostile, page_size=7
+    # The query language reads an && in a value as its own: the fake (as Codat) refuses
+    # the unknown field that follows. What matters here is what arrived.
+    refused = (
+        contextlib.nullcontext()
+        if "&&" not in hostile
+        else pytest.raises(errors.BadRequestError, match="has no field 'page'")
     )
+    with refused:
+        await codat.customers.list_async(
+            company_id=company.id, query=f"customerName!={hostile}", order_by=hostile, page_size=7
+        )
     (sent,) = fake.requests
     assert sent.query == {
         "page": "1",

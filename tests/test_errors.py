@@ -101,7 +101,7 @@ async def test_rejected_body_is_bad_request_with_validation_items(
 
 
 async def test_malformed_query_is_bad_request(company: Company, codat: CodatSyncExpenses) -> None:
-    with pytest.raises(errors.BadRequestError, match="Malformed query"):
+    with pytest.raises(errors.BadRequestError, match="Error parsing query - expected an operator"):
         await codat.customers.list_async(company_id=company.id, query="status")
 
 
