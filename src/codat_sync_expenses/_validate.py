@@ -9,19 +9,19 @@ e.g. ``customer.addresses[0].postalCode``. What it checks comes from the
 models' types (types, enums, required and nullable flags) and from
 ``_constraints.py``, which ``codegen/constraints.py`` generates from the
 document (lengths, patterns, ranges, item counts); one plan per model class,
-built on first use.
+built on first use. A valid body builds no string: the path of a refused
+value is assembled only as its refusal propagates out.
 """
 
 from __future__ import annotations
 
 import enum
-import functools
 import math
 import operator
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -29,20 +29,129 @@ import attrs
 
 from ._constraints import CONSTRAINTS
 
-__all__ = ["check_body"]
+__all__ = ["Validator", "check_body"]
 
-# A checker takes a value and its JSON path and raises, or returns None.
-Checker = Callable[[Any, str], None]
+# A checker takes a value (never None where None is allowed) and raises _Refusal, or returns.
+Checker = Callable[[Any], None]
 # Free-form JSON (Any) deeper than this is refused: the encoder would recurse on it.
 MAX_JSON_DEPTH = 64
+# The integers every JSON encoder the SDK uses can write (orjson: int64 and uint64).
+INT_RANGE = (-(2**63), 2**64 - 1)
 
 
-def check_body(name: str, value: object, cls: type) -> None:
-    """Raise ``TypeError`` or ``ValueError`` naming the JSON path of the first value of
-    ``value`` (an argument called ``name``) that the document does not allow as a ``cls``."""
-    if not isinstance(value, cls):
-        raise TypeError(f"{name} must be a {cls.__name__}, not {type(value).__name__}")
-    _plan(cls)(value, name)
+class _Refusal(Exception):  # noqa: N818 - internal, never escapes check_body
+    """A refused value: the error to raise, the problem, and the path gathered on the way out."""
+
+    def __init__(self, kind: type[Exception], problem: str) -> None:
+        super().__init__(problem)
+        self.kind = kind
+        self.problem = problem
+        self.segments: list[str] = []  # innermost first
+
+
+class Validator:
+    """Checks push bodies against one constraints table (``(model, JSON name) -> keywords``);
+    the SDK's own is ``_constraints.CONSTRAINTS``, generated from the document."""
+
+    def __init__(self, constraints: Mapping[tuple[str, str], Mapping[str, Any]]) -> None:
+        self._constraints = constraints
+        self._plans: dict[type, Checker] = {}
+
+    def check(self, name: str, value: object, cls: type) -> None:
+        """Raise ``TypeError`` or ``ValueError`` naming the JSON path of the first value of
+        ``value`` (an argument called ``name``) that the document does not allow as a ``cls``."""
+        try:
+            self._model(cls)(value)
+        except _Refusal as refusal:
+            path = name + "".join(reversed(refusal.segments))
+            raise refusal.kind(f"{path} {refusal.problem}") from None
+
+    def _model(self, cls: type) -> Checker:
+        """The checker of an attrs model: its type, then each field (plans are cached)."""
+        plan = self._plans.get(cls)
+        if plan is None:
+            self._plans[cls] = plan = self._plan(cls)  # a nested model's plan is built lazily
+        return plan
+
+    def _plan(self, cls: type) -> Checker:
+        hints = typing.get_type_hints(cls)
+        fields = []
+        for field in attrs.fields(cls):
+            json_name = str(field.metadata.get("json", field.name))
+            hint, nullable = _unwrap(hints[field.name])
+            # None is left out of the body on an optional field, written as null if nullable.
+            refuse_none = field.default is attrs.NOTHING and not nullable
+            constraints = self._constraints.get((cls.__name__, json_name), {})
+            check = _both(self._type_checker(hint), _constraint_checker(constraints))
+            fields.append((field.name, "." + json_name, refuse_none, check))
+        name = cls.__name__
+
+        def check_model(model: Any) -> None:
+            if not isinstance(model, cls):
+                raise _Refusal(TypeError, f"must be a {name}, not {type(model).__name__}")
+            segment = ""
+            try:
+                for attribute, segment, refuse_none, check in fields:  # noqa: B007 - read below
+                    value = getattr(model, attribute)
+                    if value is None:
+                        if refuse_none:
+                            raise _Refusal(ValueError, "is required and may not be None")
+                        continue
+                    check(value)
+            except _Refusal as refusal:
+                refusal.segments.append(segment)
+                raise
+
+        return check_model
+
+    def _value_checker(self, hint: Any) -> Checker:
+        """The checker of an item or a mapping's value typed ``hint``: None only if it allows."""
+        hint, nullable = _unwrap(hint)
+        check = self._type_checker(hint)
+        if not nullable:
+            return check
+        return lambda value: None if value is None else check(value)
+
+    def _type_checker(self, hint: Any) -> Checker:
+        if attrs.has(hint):
+            return lambda value: self._model(hint)(value)
+        if isinstance(hint, type) and issubclass(hint, enum.Enum):
+            return _enum_checker(hint)
+        origin = typing.get_origin(hint)
+        if origin is list:
+            (item,) = typing.get_args(hint)
+            return _list_checker(self._value_checker(item))
+        if origin is dict:
+            key, item = typing.get_args(hint)
+            if key is not str:
+                raise TypeError(f"no pre-push check for {hint!r}: JSON keys are str")
+            return _dict_checker(self._value_checker(item))
+        if hint is Any:
+            return lambda value: _json(value, 0)
+        checker = _SCALARS.get(hint)
+        if checker is None:
+            raise TypeError(f"no pre-push check for {hint!r}: teach _validate.py")
+        return checker
+
+
+def _unwrap(hint: Any) -> tuple[Any, bool]:
+    """``X | None`` as ``(X, True)``, any other hint as ``(hint, False)``."""
+    if typing.get_origin(hint) not in (typing.Union, types.UnionType):
+        return hint, False
+    args = typing.get_args(hint)
+    (inner,) = [a for a in args if a is not type(None)]  # the models' unions are `X | None`
+    return inner, len(args) > 1
+
+
+def _both(check: Checker, extra: Checker | None) -> Checker:
+    if extra is None:
+        return check
+
+    def check_both(value: Any) -> None:
+        check(value)
+        extra(value)
+
+    return check_both
 
 
 def _describe(value: object) -> str:
@@ -50,160 +159,126 @@ def _describe(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-@functools.cache
-def _plan(cls: type) -> Checker:
-    """The checker of an attrs model: each field's type, then what the document adds."""
-    hints = typing.get_type_hints(cls)
-    fields = []
-    for field in attrs.fields(cls):
-        json_name = str(field.metadata.get("json", field.name))
-        required = field.default is attrs.NOTHING
-        check = _checker(hints[field.name], CONSTRAINTS.get((cls.__name__, json_name), {}))
-        fields.append((field.name, json_name, required, check))
-
-    def check_model(model: Any, path: str) -> None:
-        for attribute, json_name, required, check in fields:
-            value = getattr(model, attribute)
-            # None on an optional field is left out of the body; the type decides otherwise.
-            if value is None and not required:
-                continue
-            check(value, f"{path}.{json_name}")
-
-    return check_model
+def _wrong_type(value: Any, wanted: str) -> _Refusal:
+    return _Refusal(TypeError, f"must be {wanted}, not {type(value).__name__}")
 
 
-def _checker(hint: Any, constraints: dict[str, Any]) -> Checker:
-    """The checker for a field typed ``hint`` with the document's ``constraints``."""
-    args = typing.get_args(hint)
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        inner = [a for a in args if a is not type(None)]
-        nullable = len(inner) < len(args)
-        (hint,) = inner  # the models' unions are `X | None` only
-    else:
-        nullable = False
-    check = _type_checker(hint)
-    extra = _constraint_checker(constraints)
+def _list_checker(item_check: Checker) -> Checker:
+    def check_list(value: Any) -> None:
+        if type(value) is not list:
+            raise _wrong_type(value, "a list")
+        index = 0
+        try:
+            for index, item in enumerate(value):  # noqa: B007 - read by the handler
+                item_check(item)
+        except _Refusal as refusal:
+            refusal.segments.append(f"[{index}]")
+            raise
 
-    def check_field(value: Any, path: str) -> None:
-        if value is None:
-            if not nullable:
-                raise ValueError(f"{path} is required and may not be None")
-            return
-        check(value, path)
-        if extra is not None:
-            extra(value, path)
-
-    return check_field
+    return check_list
 
 
-def _type_checker(hint: Any) -> Checker:
-    if attrs.has(hint):
-        return lambda value, path: _model(hint, value, path)
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return _enum_checker(hint)
-    if typing.get_origin(hint) is list:
-        (item,) = typing.get_args(hint)
-        item_check = _checker(item, {})
-        return lambda value, path: _list(item_check, value, path)
-    if typing.get_origin(hint) is dict or hint is Any:
-        return lambda value, path: _json(value, path, 0)
-    if hint is bool:
-        return _bool
-    if hint is int:
-        return _int
-    if hint is float:
-        return _number
-    if hint is str:
-        return _string
-    if hint is datetime:
-        return _instance(datetime, "a datetime")
-    raise TypeError(f"no pre-push check for {hint!r}: teach _validate.py")
+def _dict_checker(item_check: Checker) -> Checker:
+    def check_dict(value: Any) -> None:
+        if type(value) is not dict:
+            raise _wrong_type(value, "a dict")
+        key: Any = None
+        try:
+            for key, item in value.items():
+                if type(key) is not str:
+                    raise _Refusal(TypeError, f"has a key that is not a str: {_describe(key)}")
+                item_check(item)
+        except _Refusal as refusal:
+            if type(key) is str:
+                refusal.segments.append(f".{key}")
+            raise
 
-
-def _model(cls: type, value: Any, path: str) -> None:
-    if not isinstance(value, cls):
-        raise TypeError(f"{path} must be a {cls.__name__}, not {type(value).__name__}")
-    _plan(cls)(value, path)
-
-
-def _list(item_check: Checker, value: Any, path: str) -> None:
-    if type(value) is not list:
-        raise TypeError(f"{path} must be a list, not {type(value).__name__}")
-    for index, item in enumerate(value):
-        item_check(item, f"{path}[{index}]")
+    return check_dict
 
 
 def _enum_checker(cls: type[enum.Enum]) -> Checker:
     values = {member.value for member in cls}
+    allowed = ", ".join(repr(v) for v in sorted(values))
 
-    def check_enum(value: Any, path: str) -> None:
+    def check_enum(value: Any) -> None:
         # A member (Codat's unlisted values included), or a str that is a listed value.
         if isinstance(value, cls):
             return
         if not isinstance(value, str):
-            raise TypeError(f"{path} must be a {cls.__name__}, not {type(value).__name__}")
+            raise _wrong_type(value, f"a {cls.__name__}")
         if value not in values:
-            allowed = ", ".join(repr(v) for v in sorted(values))
-            raise ValueError(f"{path} must be one of {allowed}, got {_describe(value)}")
+            raise _Refusal(ValueError, f"must be one of {allowed}, got {_describe(value)}")
 
     return check_enum
 
 
-def _bool(value: Any, path: str) -> None:
+def _bool(value: Any) -> None:
     if type(value) is not bool:
-        raise TypeError(f"{path} must be a bool, not {type(value).__name__}")
+        raise _wrong_type(value, "a bool")
 
 
-def _int(value: Any, path: str) -> None:
+def _int(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{path} must be an int, not {type(value).__name__}")
+        raise _wrong_type(value, "an int")
+    _int_range(value)
 
 
-def _instance(kind: type, text: str) -> Checker:
-    def check_instance(value: Any, path: str) -> None:
-        if not isinstance(value, kind):
-            raise TypeError(f"{path} must be {text}, not {type(value).__name__}")
-
-    return check_instance
+def _int_range(value: int) -> None:
+    if not INT_RANGE[0] <= value <= INT_RANGE[1]:
+        raise _Refusal(ValueError, "must fit in 64 bits (JSON encoders refuse larger integers)")
 
 
-def _number(value: Any, path: str) -> None:
+def _number(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{path} must be a number, not {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"{path} must be a finite number, got {value!r}")
+        raise _wrong_type(value, "a number")
+    if isinstance(value, int):
+        _int_range(value)
+    elif not math.isfinite(value):
+        raise _Refusal(ValueError, f"must be a finite number, got {value!r}")
 
 
-def _string(value: Any, path: str) -> None:
+def _string(value: Any) -> None:
+    if type(value) is str and value.isascii():
+        return  # the common case, without a call
     if not isinstance(value, str):
-        raise TypeError(f"{path} must be a str, not {type(value).__name__}")
-    if not value.isascii():
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            raise ValueError(f"{path} holds a lone surrogate, which JSON cannot carry") from None
+        raise _wrong_type(value, "a str")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise _Refusal(ValueError, "holds a lone surrogate, which JSON cannot carry") from None
 
 
-def _json(value: Any, path: str, depth: int) -> None:
+def _datetime(value: Any) -> None:
+    # Naive values are allowed: the converter writes them without a zone, as Codat does.
+    if not isinstance(value, datetime):
+        raise _wrong_type(value, "a datetime")
+
+
+_SCALARS: dict[Any, Checker] = {
+    bool: _bool,
+    int: _int,
+    float: _number,
+    str: _string,
+    datetime: _datetime,
+}
+
+
+def _json(value: Any, depth: int) -> None:
     """Free-form JSON: objects with str keys, arrays, strings, finite numbers, bools, null."""
     if depth > MAX_JSON_DEPTH:
-        raise ValueError(f"{path} nests deeper than {MAX_JSON_DEPTH} levels")
+        raise _Refusal(ValueError, f"nests deeper than {MAX_JSON_DEPTH} levels")
     if value is None or isinstance(value, bool):
         return
     if isinstance(value, str):
-        _string(value, path)
+        _string(value)
     elif isinstance(value, (int, float)):
-        _number(value, path)
+        _number(value)
     elif type(value) is list:
-        for index, item in enumerate(value):
-            _json(item, f"{path}[{index}]", depth + 1)
+        _list_checker(lambda item: _json(item, depth + 1))(value)
     elif type(value) is dict:
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"{path} has a key that is not a str: {_describe(key)}")
-            _json(item, f"{path}.{key}", depth + 1)
+        _dict_checker(lambda item: _json(item, depth + 1))(value)
     else:
-        raise TypeError(f"{path} must be JSON data, not {type(value).__name__}")
+        raise _wrong_type(value, "JSON data")
 
 
 def _same(value: Any) -> Any:
@@ -223,7 +298,7 @@ _LIMITS: dict[str, tuple[Callable[[Any], Any], str, str, Callable[[Any, Any], bo
 }
 
 
-def _constraint_checker(constraints: dict[str, Any]) -> Checker | None:
+def _constraint_checker(constraints: Mapping[str, Any]) -> Checker | None:
     """What the document states beyond the type (``deprecated`` is no constraint)."""
     checks: list[Checker] = []
     for keyword, bound in constraints.items():
@@ -234,9 +309,9 @@ def _constraint_checker(constraints: dict[str, Any]) -> Checker | None:
     if not checks:
         return None
 
-    def check_constraints(value: Any, path: str) -> None:
+    def check_constraints(value: Any) -> None:
         for check in checks:
-            check(value, path)
+            check(value)
 
     return check_constraints
 
@@ -248,17 +323,21 @@ def _limit(
     unit: str,
     holds: Callable[[Any, Any], bool],
 ) -> Checker:
-    def check_limit(value: Any, path: str) -> None:
+    def check_limit(value: Any) -> None:
         measured = measure(value)
         if not holds(measured, bound):
-            raise ValueError(f"{path} must be {text} {bound}{unit}, got {measured}")
+            raise _Refusal(ValueError, f"must be {text} {bound}{unit}, got {measured}")
 
     return check_limit
 
 
 def _pattern(pattern: re.Pattern[str]) -> Checker:
-    def check_pattern(value: Any, path: str) -> None:
+    def check_pattern(value: Any) -> None:
         if pattern.search(value) is None:
-            raise ValueError(f"{path} must match {pattern.pattern!r}, got {_describe(value)}")
+            raise _Refusal(ValueError, f"must match {pattern.pattern!r}, got {_describe(value)}")
 
     return check_pattern
+
+
+check_body = Validator(CONSTRAINTS).check
+"""Check a push body against the SDK's document: ``check_body("customer", c, Customer)``."""
