@@ -3,7 +3,7 @@
 The models carry names, types, enums, required and nullable flags. The checks a
 push body passes before it is sent (``_validate.py``) also need what the
 document states on a property beyond that: length, pattern and range limits,
-item counts, an integer's format, and ``deprecated``. This module reads them from
+item counts, a string's or an integer's format, and ``deprecated``. This module reads them from
 ``openapi/customers.yaml`` (``codegen/generate.py`` runs it), keyed by model
 class and JSON name as the models name them.
 """
@@ -34,6 +34,9 @@ KEYWORDS = (
     "maxItems",
     "minItems",
 )
+# String formats the pre-push checks enforce; others (and date-time, which the models type
+# as datetime) are annotations to them, as JSON Schema allows.
+STRING_FORMATS = ("uuid", "ISO4217", "date", "email", "uri", "url")
 # Integer formats whose range is a constraint.
 INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 HEADER = """\
@@ -42,19 +45,38 @@ HEADER = """\
 """
 
 
-def _properties(schema: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """A schema's own properties, those of its ``allOf`` parts included."""
-    yield from schema.get("properties", {}).items()
+def _resolved(document: Mapping[str, Any], schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``schema`` with a local ``$ref`` followed; its own keywords win over the target's."""
+    seen: set[str] = set()
+    while "$ref" in schema and schema["$ref"] not in seen:
+        ref = schema["$ref"]
+        seen.add(ref)
+        target: Any = document
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+    return schema
+
+
+def _properties(
+    document: Mapping[str, Any], schema: Mapping[str, Any]
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """A schema's own properties, those of its ``allOf`` parts included, ``$ref``s followed."""
+    schema = _resolved(document, schema)
+    for json_name, prop in schema.get("properties", {}).items():
+        yield json_name, _resolved(document, prop)
     for part in schema.get("allOf", []):
-        yield from part.get("properties", {}).items()
+        yield from _properties(document, part)
 
 
 def constraints_of(document: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     """``(schema name, JSON name) -> {keyword: value}`` for every constrained property."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for name, schema in sorted(document["components"]["schemas"].items()):
-        for json_name, prop in _properties(schema):
+        for json_name, prop in _properties(document, schema):
             stated = {key: prop[key] for key in KEYWORDS if key in prop}
+            if prop.get("type") == "string" and prop.get("format") in STRING_FORMATS:
+                stated["format"] = prop["format"]
             if prop.get("type") == "integer" and prop.get("format") in INTEGER_FORMATS:
                 low, high = INTEGER_FORMATS[prop["format"]]
                 stated.setdefault("minimum", low)

@@ -11,7 +11,7 @@ from typing import Any, cast
 import attrs
 import pytest
 import yaml
-from codegen.constraints import KEYWORDS, constraints_of, render
+from codegen.constraints import KEYWORDS, STRING_FORMATS, constraints_of, render
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -227,6 +227,20 @@ STATED: dict[str, tuple[str, str, dict[str, Any], tuple[str, object], str]] = {
         ("addresses", [Address(type=AddressType.BILLING)] * 2),
         "customer.addresses must be at most 1 items, got 2",
     ),
+    "currency format": (
+        "Customer",
+        "defaultCurrency",
+        {"format": "ISO4217"},
+        ("default_currency", "eur"),
+        "customer.defaultCurrency must have the ISO4217 format, got 'eur'",
+    ),
+    "email format": (
+        "Contact",
+        "email",
+        {"format": "email"},
+        ("contacts", [Contact(status=CustomerStatus.ACTIVE, email="accounts at acme")]),
+        "customer.contacts[0].email must have the email format, got 'accounts at acme'",
+    ),
     "postal code nested": (
         "Address",
         "postalCode",
@@ -296,3 +310,48 @@ def test_every_keyword_the_generator_reads_is_enforced() -> None:
             check(value)
         assert refused.value.kind is ValueError
         assert refused.value.problem.startswith(named)
+
+
+def test_a_constraint_behind_a_ref_or_an_all_of_part_is_read() -> None:
+    # Codat's own spec writes defaultCurrency as a $ref to a shared currency schema, and
+    # Customer as an allOf of parts: a refactor into that shape changes no check.
+    document = yaml.safe_load(DOCUMENT_PATH.read_text())
+    schemas = document["components"]["schemas"]
+    schemas["Currency"] = {"type": "string", "format": "ISO4217", "maxLength": 3}
+    customer = schemas.pop("Customer")
+    customer["properties"]["defaultCurrency"] = {"$ref": "#/components/schemas/Currency"}
+    schemas["CustomerFields"] = {"type": "object", "properties": customer.pop("properties")}
+    schemas["Customer"] = {**customer, "allOf": [{"$ref": "#/components/schemas/CustomerFields"}]}
+    table = constraints_of(document)
+    assert table[("Customer", "defaultCurrency")] == {"format": "ISO4217", "maxLength": 3}
+    refused = _with(default_currency="EURO")
+    with pytest.raises(ValueError, match=r"^customer\.defaultCurrency ") as error:
+        _validate.Validator(table).check("customer", refused, Customer)
+    assert str(error.value) == "customer.defaultCurrency must have the ISO4217 format, got 'EURO'"
+    _validate.Validator(table).check("customer", _with(default_currency="EUR"), Customer)
+
+
+FORMATS = {
+    "uuid": ("00000003-0000-4000-8000-00000000000a", "00000003-0000-4000-8000"),
+    "ISO4217": ("GBP", "gbp"),
+    "date": ("2024-02-29", "2023-02-29"),
+    "email": ("accounts@example.com", "accounts@"),
+    "uri": ("https://example.com/a?b", "no scheme"),
+    "url": ("https://example.com", "mailto:a@example.com"),
+}
+
+
+def test_every_string_format_the_generator_records_is_checked() -> None:
+    assert set(FORMATS) == set(STRING_FORMATS)
+    for name, (good, bad) in FORMATS.items():
+        check = _validate._constraint_checker({"format": name})
+        assert check is not None
+        check(good)
+        with pytest.raises(_validate._Refusal, match=f"must have the {name} format"):
+            check(bad)
+    # "2024-W09-4" and "20240229" are dates to fromisoformat, not RFC 3339 full-dates.
+    date_check = _validate._constraint_checker({"format": "date"})
+    assert date_check is not None
+    for other in ("2024-W09-4", "20240229", "\uff12\uff10\uff12\uff14-02-29"):
+        with pytest.raises(_validate._Refusal):
+            date_check(other)

@@ -11,5 +11,16 @@ __all__ = ["CONSTRAINTS"]
 
 # (model class, JSON name) -> {JSON Schema keyword: value}
 CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
+    ("CreateCustomerResponse", "companyId"): {"format": "uuid"},
+    ("CreateCustomerResponse", "pushOperationKey"): {"format": "uuid"},
+    ("CreateCustomerResponse", "dataConnectionKey"): {"format": "uuid"},
+    ("CreateCustomerResponse", "timeoutInMinutes"): {"maximum": 2147483647, "minimum": -2147483648},
+    ("PushOperation", "companyId"): {"format": "uuid"},
+    ("PushOperation", "pushOperationKey"): {"format": "uuid"},
+    ("PushOperation", "dataConnectionKey"): {"format": "uuid"},
     ("PushOperation", "timeoutInMinutes"): {"maximum": 2147483647, "minimum": -2147483648},
+    ("UpdateCustomerResponse", "companyId"): {"format": "uuid"},
+    ("UpdateCustomerResponse", "pushOperationKey"): {"format": "uuid"},
+    ("UpdateCustomerResponse", "dataConnectionKey"): {"format": "uuid"},
+    ("UpdateCustomerResponse", "timeoutInMinutes"): {"maximum": 2147483647, "minimum": -2147483648},
 }

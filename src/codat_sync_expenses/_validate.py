@@ -22,7 +22,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -304,6 +304,8 @@ def _constraint_checker(constraints: Mapping[str, Any]) -> Checker | None:
     for keyword, bound in constraints.items():
         if keyword == "pattern":
             checks.append(_pattern(re.compile(bound)))
+        elif keyword == "format":
+            checks.append(_format(bound, _FORMATS[bound]))
         elif keyword in _LIMITS:
             checks.append(_limit(bound, *_LIMITS[keyword]))
     if not checks:
@@ -329,6 +331,40 @@ def _limit(
             raise _Refusal(ValueError, f"must be {text} {bound}{unit}, got {measured}")
 
     return check_limit
+
+
+def _is_date(value: str) -> bool:
+    # YYYY-MM-DD (RFC 3339 full-date), not the other forms fromisoformat reads, and a real day.
+    if _FULL_DATE.fullmatch(value) is None:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+# A string format the generator records (codegen/constraints.py's STRING_FORMATS) -> its test.
+_FORMATS: dict[str, Callable[[str], object]] = {
+    "uuid": re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}").fullmatch,
+    "ISO4217": re.compile(r"[A-Z]{3}").fullmatch,
+    "date": _is_date,
+    "email": re.compile(r"[^@\s]+@[^@\s]+").fullmatch,
+    "uri": re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*").fullmatch,
+    "url": re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+").fullmatch,
+}
+
+
+def _format(name: str, holds: Callable[[str], object]) -> Checker:
+    def check_format(value: Any) -> None:
+        # On a str; a model that types the field otherwise (datetime) has checked its type.
+        if isinstance(value, str) and not holds(value):
+            raise _Refusal(ValueError, f"must have the {name} format, got {_describe(value)}")
+
+    return check_format
 
 
 def _pattern(pattern: re.Pattern[str]) -> Checker:
