@@ -10,6 +10,7 @@ class and JSON name as the models name them.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -22,18 +23,20 @@ from codegen.fast_decoders import format_source
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT = ROOT / "openapi" / "customers.yaml"
 OUTPUT = ROOT / "src" / "codat_sync_expenses" / "_constraints.py"
-# JSON Schema keywords the pre-push checks enforce, as the document spells them.
-KEYWORDS = (
-    "maxLength",
-    "minLength",
-    "pattern",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "maxItems",
-    "minItems",
-)
+# JSON Schema keywords the pre-push checks enforce, as the document spells them, and the
+# types they apply to (JSON Schema ignores a keyword on a value of another type).
+_NUMBERS = ("integer", "number")
+KEYWORDS = {
+    "maxLength": ("string",),
+    "minLength": ("string",),
+    "pattern": ("string",),
+    "minimum": _NUMBERS,
+    "maximum": _NUMBERS,
+    "exclusiveMinimum": _NUMBERS,
+    "exclusiveMaximum": _NUMBERS,
+    "maxItems": ("array",),
+    "minItems": ("array",),
+}
 # String formats the pre-push checks enforce; others (and date-time, which the models type
 # as datetime) are annotations to them, as JSON Schema allows.
 STRING_FORMATS = ("uuid", "ISO4217", "date", "email", "uri", "url")
@@ -69,12 +72,41 @@ def _properties(
         yield from _properties(document, part)
 
 
+def _exclusive_as_3_1(stated: dict[str, Any]) -> None:
+    """OpenAPI 3.0 writes ``exclusiveMinimum: true`` beside ``minimum``; 3.1 (and the checks)
+    write the bound itself: ``exclusiveMinimum: 0``."""
+    for exclusive, inclusive in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        flag = stated.get(exclusive)
+        if not isinstance(flag, bool):
+            continue
+        del stated[exclusive]
+        if flag and inclusive in stated:
+            stated[exclusive] = stated.pop(inclusive)
+
+
+def _python_regex(pattern: str, where: str) -> None:
+    """Refuse, when generating, a pattern Python's ``re`` cannot compile (``\\p{L}``...),
+    which would otherwise fail every push at run time."""
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"{where}: pattern {pattern!r} is not a Python regex: {error}") from None
+
+
 def constraints_of(document: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     """``(schema name, JSON name) -> {keyword: value}`` for every constrained property."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for name, schema in sorted(document["components"]["schemas"].items()):
         for json_name, prop in _properties(document, schema):
-            stated = {key: prop[key] for key in KEYWORDS if key in prop}
+            kind = prop.get("type")
+            stated = {
+                key: prop[key]
+                for key, kinds in KEYWORDS.items()
+                if key in prop and (kind is None or kind in kinds)
+            }
+            _exclusive_as_3_1(stated)
+            if "pattern" in stated:
+                _python_regex(stated["pattern"], f"{name}.{json_name}")
             if prop.get("type") == "string" and prop.get("format") in STRING_FORMATS:
                 stated["format"] = prop["format"]
             if prop.get("type") == "integer" and prop.get("format") in INTEGER_FORMATS:

@@ -355,3 +355,33 @@ def test_every_string_format_the_generator_records_is_checked() -> None:
     for other in ("2024-W09-4", "20240229", "\uff12\uff10\uff12\uff14-02-29"):
         with pytest.raises(_validate._Refusal):
             date_check(other)
+
+
+def _property(**schema: Any) -> dict[str, Any]:
+    """What the generator reads from a document whose Metadata.isDeleted is ``schema``."""
+    document = {"components": {"schemas": {"Metadata": {"properties": {"isDeleted": schema}}}}}
+    return constraints_of(document).get(("Metadata", "isDeleted"), {})
+
+
+def test_the_generator_reads_keywords_as_json_schema_means_them() -> None:
+    # OpenAPI 3.0 (our document's version) writes an exclusive bound as a flag beside it.
+    assert _property(type="integer", minimum=0, exclusiveMinimum=True) == {"exclusiveMinimum": 0}
+    assert _property(type="number", maximum=9, exclusiveMaximum=False) == {"maximum": 9}
+    # A keyword on a value of another type is ignored, as JSON Schema ignores it.
+    assert _property(type="string", minimum=3, maxItems=1) == {}
+    assert _property(type="integer", maxLength=3, pattern="^1") == {}
+    assert _property(maxLength=3) == {"maxLength": 3}  # no type: kept, checked on a str
+    # A pattern Python cannot compile fails generation, naming where, not every push later.
+    with pytest.raises(ValueError, match=r"^Metadata\.isDeleted: pattern '\\\\p\{L\}\+' is not"):
+        _property(type="string", pattern=r"\p{L}+")
+
+
+def test_a_length_or_range_is_not_applied_to_a_value_of_another_type() -> None:
+    # A date-time string with maxLength in the document is a datetime in the model.
+    check = _validate._constraint_checker({"maxLength": 3, "minimum": 5, "pattern": "^x"})
+    assert check is not None
+    check(datetime(2024, 1, 2, tzinfo=timezone.utc))
+    with pytest.raises(_validate._Refusal, match="at most 3 characters"):
+        check("xxxx")
+    with pytest.raises(_validate._Refusal, match="at least 5"):
+        check(4)

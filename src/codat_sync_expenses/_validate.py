@@ -285,16 +285,21 @@ def _same(value: Any) -> Any:
     return value
 
 
-# keyword -> (what is measured, how the message says the bound, unit, the test that must hold)
-_LIMITS: dict[str, tuple[Callable[[Any], Any], str, str, Callable[[Any, Any], bool]]] = {
-    "maxLength": (len, "at most", " characters", operator.le),
-    "minLength": (len, "at least", " characters", operator.ge),
-    "maxItems": (len, "at most", " items", operator.le),
-    "minItems": (len, "at least", " items", operator.ge),
-    "minimum": (_same, "at least", "", operator.ge),
-    "maximum": (_same, "at most", "", operator.le),
-    "exclusiveMinimum": (_same, "more than", "", operator.gt),
-    "exclusiveMaximum": (_same, "less than", "", operator.lt),
+_NUMBERS = (int, float)
+# keyword -> (the values it applies to, what is measured, how the message says the bound,
+# unit, the test that must hold); a value of another type (a date-time the model types as
+# datetime) is left to its type check, as JSON Schema ignores the keyword on it.
+_LIMITS: dict[
+    str, tuple[tuple[type, ...], Callable[[Any], Any], str, str, Callable[[Any, Any], bool]]
+] = {
+    "maxLength": ((str,), len, "at most", " characters", operator.le),
+    "minLength": ((str,), len, "at least", " characters", operator.ge),
+    "maxItems": ((list,), len, "at most", " items", operator.le),
+    "minItems": ((list,), len, "at least", " items", operator.ge),
+    "minimum": (_NUMBERS, _same, "at least", "", operator.ge),
+    "maximum": (_NUMBERS, _same, "at most", "", operator.le),
+    "exclusiveMinimum": (_NUMBERS, _same, "more than", "", operator.gt),
+    "exclusiveMaximum": (_NUMBERS, _same, "less than", "", operator.lt),
 }
 
 
@@ -320,12 +325,15 @@ def _constraint_checker(constraints: Mapping[str, Any]) -> Checker | None:
 
 def _limit(
     bound: Any,
+    kinds: tuple[type, ...],
     measure: Callable[[Any], Any],
     text: str,
     unit: str,
     holds: Callable[[Any, Any], bool],
 ) -> Checker:
     def check_limit(value: Any) -> None:
+        if not isinstance(value, kinds):
+            return
         measured = measure(value)
         if not holds(measured, bound):
             raise _Refusal(ValueError, f"must be {text} {bound}{unit}, got {measured}")
@@ -369,7 +377,7 @@ def _format(name: str, holds: Callable[[str], object]) -> Checker:
 
 def _pattern(pattern: re.Pattern[str]) -> Checker:
     def check_pattern(value: Any) -> None:
-        if pattern.search(value) is None:
+        if isinstance(value, str) and pattern.search(value) is None:
             raise _Refusal(ValueError, f"must match {pattern.pattern!r}, got {_describe(value)}")
 
     return check_pattern
