@@ -21,12 +21,14 @@ if TYPE_CHECKING:
     from ._blocking_page import BlockingPage
     from ._client import CodatSyncExpenses
     from ._pagination import AsyncPaginator, Page
+    from ._raw import RawResponse
 
 __all__ = [
     "AsyncPaginator",
     "BlockingPage",
     "CodatSyncExpenses",
     "Page",
+    "RawResponse",
     "__version__",
     "errors",
     "limits",
@@ -40,6 +42,7 @@ _HOMES = {
     "BlockingPage": "._blocking_page",
     "CodatSyncExpenses": "._client",
     "Page": "._pagination",
+    "RawResponse": "._raw",
     "errors": ".errors",
     "limits": ".limits",
     "models": ".models",

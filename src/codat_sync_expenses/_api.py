@@ -7,9 +7,10 @@ the answer and turns every non-2xx status into its typed error.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from . import _converter, _decode
+from . import _converter, _decode, _raw
 from . import _params as check
 from ._constants import BODY_EXCERPT_CHARS
 from ._redact import Redactor
@@ -39,9 +40,11 @@ class API:
         body: Any = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> T:
         """Send one request and return the 2xx body as ``cast_to``, or raise a typed error."""
         check.retry_options(timeout=timeout, max_retries=max_retries)
+        headers = check.headers("extra_headers", extra_headers)
         try:
             response = await self._transport.request(
                 method,
@@ -54,8 +57,10 @@ class API:
                 timeout=timeout,
                 max_retries=max_retries,
                 limit_key=_company_of(path),
+                extra_headers=headers,
             )
             if 200 <= response.status < 300:
+                _raw.record(response.status, response.headers, self._redactor.headers)
                 try:
                     return await _decode.loads_async(response.body, cast_to)
                 except _converter.DecodeError as exc:

@@ -67,6 +67,7 @@ class CodatSyncExpenses:
         max_connections: int | None = None,
         company_limit: int | CompanyLimiter | None = CODAT_MAX_IN_FLIGHT,
         allow_insecure_http: bool = False,
+        app_info: str | None = None,
     ) -> None:
         """Configure the client; nothing is sent and no session is made until the first call.
 
@@ -84,7 +85,9 @@ class CodatSyncExpenses:
         it), or None for no limit. ``allow_insecure_http`` permits sending the key
         over plain http to a host that is not loopback, e.g. a test proxy.
         ``CODAT_LOG=debug`` (each attempt) or ``info`` (retries) in the environment
-        prints the SDK's log lines on stderr.
+        prints the SDK's log lines on stderr. ``app_info`` (e.g. ``"expense-sync/2.1"``)
+        is added to the User-Agent, after a borrowed session's own, so that Codat's
+        logs name your app.
         """
         # Redact the key arguments first: a traceback with locals shows them otherwise.
         # base_url too, until it is known to carry no password.
@@ -122,7 +125,7 @@ class CodatSyncExpenses:
             Transport,
             base_url=self._base_url,
             authorization=authorization,
-            user_agent=f"codat-sync-expenses-python/{__version__}",
+            user_agent=_user_agent(session, app_info),
             session=session,
             timeout=timeout,
             connect_timeout=connect_timeout,
@@ -187,6 +190,22 @@ class CodatSyncExpenses:
         traceback: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _user_agent(session: aiohttp.ClientSession | None, app_info: object) -> str:
+    """The SDK's product token, after a borrowed session's User-Agent and before the app's."""
+    parts = [f"codat-sync-expenses-python/{__version__}"]
+    if session is not None and (theirs := session.headers.get("User-Agent")):
+        parts.insert(0, theirs)
+    if app_info is not None:
+        if not isinstance(app_info, str):
+            raise TypeError(f"app_info must be a str, not {type(app_info).__name__}")
+        if not app_info.strip() or len(app_info) > 200 or not app_info.isprintable():
+            raise ValueError("app_info must be 1-200 printable characters, e.g. 'my-app/1.0'")
+        if not app_info.isascii():
+            raise ValueError("app_info must be ASCII: it goes in the User-Agent header")
+        parts.append(app_info)
+    return " ".join(parts)
 
 
 def _limiter(company_limit: object) -> CompanyLimiter | None:

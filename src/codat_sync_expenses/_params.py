@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Mapping
 from typing import TypeVar
 from urllib.parse import quote
 
@@ -86,3 +88,31 @@ def retry_options(*, timeout: object, max_retries: object) -> None:
         seconds("timeout", timeout)
     if max_retries is not None:
         integer("max_retries", max_retries, minimum=0, maximum=MAX_RETRIES)
+
+
+# Headers the SDK owns: replacing them per call would break auth, framing or retries.
+_OWN_HEADERS = frozenset(
+    {"authorization", "content-type", "content-length", "host", "transfer-encoding", "connection"}
+)
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def headers(name: str, value: object) -> dict[str, str] | None:
+    """Check per-call headers: a mapping of str to str, names HTTP tokens, no line breaks,
+    and none of the headers the SDK sets itself (Authorization, Content-Type...)."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping of str to str, not {type(value).__name__}")
+    checked = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not isinstance(item, str):
+            raise TypeError(f"{name} must map str to str, got {key!r}: {type(item).__name__}")
+        if not _TOKEN.fullmatch(key):
+            raise ValueError(f"{name}: {key!r} is not a valid header name")
+        if key.lower() in _OWN_HEADERS:
+            raise ValueError(f"{name}: the SDK sets {key} itself")
+        if any(c in item for c in "\r\n\x00"):
+            raise ValueError(f"{name}: the value of {key} holds a line break or NUL")
+        checked[key] = item
+    return checked

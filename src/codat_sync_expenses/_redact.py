@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -60,6 +60,10 @@ class Redactor:
     def bytes(self, value: bytes) -> bytes:
         """``value`` with the credential redacted (matched in its UTF-8 forms)."""
         return value if self._bytes is None else self._bytes.sub(REDACTED.encode(), value)
+
+    def headers(self, headers: Mapping[str, str]) -> CIMultiDict[str]:
+        """A copy of ``headers`` with the credential redacted from every value."""
+        return CIMultiDict((key, self.text(value)) for key, value in headers.items())
 
     def scrub(self, error: BaseException) -> None:
         """Redact ``error`` and every exception chained to it, in place.

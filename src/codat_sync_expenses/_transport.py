@@ -298,6 +298,7 @@ class Transport:
         timeout: float | None = None,
         max_retries: int | None = None,
         limit_key: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Response:
         """Send one request, retrying only where running it twice can do no harm.
 
@@ -306,7 +307,8 @@ class Transport:
         process them: no connection was made, or it answered 429/503. A TLS
         certificate failure is never retried. Redirects are never followed.
         With ``limit_key``, each attempt holds one of the limiter's slots for
-        that key, released before any retry's wait.
+        that key, released before any retry's wait. ``extra_headers`` are sent
+        besides (or instead of) the client's own.
         """
         session = self._open(push=not idempotent)
         loop = self._loop
@@ -315,6 +317,9 @@ class Transport:
         if params:
             url = url.with_query(params)
         headers = self._headers if body is None else self._body_headers
+        if extra_headers:
+            headers = CIMultiDict(headers)
+            headers.update(extra_headers)
         timeout = self._timeout if timeout is None else timeout
         retries_left = self._retry.max_retries if max_retries is None else max_retries
         wait_left = self._retry.max_wait

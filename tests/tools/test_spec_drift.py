@@ -38,7 +38,7 @@ EXAMPLES = json.loads((ROOT / "tests" / "fixtures" / "codat_examples.json").read
 LOCK = json.loads((ROOT / "openapi" / "codat-spec.lock.json").read_text())
 
 # Keyword arguments of resource methods that are the SDK's, not Codat's.
-SDK_OPTIONS = {"timeout", "max_retries", "prefetch"}
+SDK_OPTIONS = {"timeout", "max_retries", "prefetch", "extra_headers"}
 # APIStatusError attributes that come from the HTTP exchange, not from ErrorMessage.
 # headers among them: errors keep the response headers they came with, redacted.
 EXCHANGE_ATTRIBUTES = {

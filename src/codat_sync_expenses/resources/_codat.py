@@ -6,7 +6,7 @@ resource repeats how Codat pages, filters or queues a push.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol, TypeVar
 
 from .. import _params as check
@@ -54,6 +54,7 @@ def listing(
     prefetch: int,
     timeout: float | None,
     max_retries: int | None,
+    extra_headers: Mapping[str, str] | None,
 ) -> AsyncPaginator[T]:
     """A lazy paginator over a Codat list operation; arguments are checked here, at the call."""
     check.integer("page", page, minimum=1, maximum=INT32_MAX)
@@ -66,6 +67,7 @@ def listing(
         params["orderBy"] = check.text("order_by", order_by)
     check.integer("prefetch", prefetch, minimum=0, maximum=1)
     check.retry_options(timeout=timeout, max_retries=max_retries)
+    headers = check.headers("extra_headers", extra_headers)
 
     async def fetch(number: int) -> PageContents[T]:
         result = await api.request(
@@ -75,6 +77,7 @@ def listing(
             params={"page": str(number), **params},
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=headers,
         )
         return PageContents(
             items=result.results or [],

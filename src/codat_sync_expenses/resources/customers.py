@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .. import _params as check
 from .._api import API
 from .._blocking import BlockingLoop
 from .._blocking_page import BlockingPage
 from .._pagination import AsyncPaginator
+from .._raw import with_raw
 from .._validate import check_body
 from ..models import CreateCustomerResponse, Customer, Customers, UpdateCustomerResponse
 from ..query import Condition
@@ -23,6 +26,8 @@ class CustomersResource:
     def __init__(self, api: API, blocking: BlockingLoop) -> None:
         self._api = api
         self._blocking = blocking
+        self.with_raw_response = CustomersWithRawResponse(self)
+        """The same calls, each returning a ``RawResponse``: the result, status and headers."""
 
     async def create_async(
         self,
@@ -34,6 +39,7 @@ class CustomersResource:
         allow_sync_on_push_complete: bool | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> CreateCustomerResponse:
         """Push a new customer to the accounting software; returns the push operation.
 
@@ -56,6 +62,7 @@ class CustomersResource:
             body=customer,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     async def get_async(
@@ -65,6 +72,7 @@ class CustomersResource:
         customer_id: str,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Customer:
         """Get one customer from the company's latest synced data."""
         path = (
@@ -72,7 +80,12 @@ class CustomersResource:
             f"/data/customers/{check.path_segment('customer_id', customer_id)}"
         )
         return await self._api.request(
-            "GET", path, cast_to=Customer, timeout=timeout, max_retries=max_retries
+            "GET",
+            path,
+            cast_to=Customer,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     def list_async(
@@ -86,6 +99,7 @@ class CustomersResource:
         prefetch: int = 0,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncPaginator[Customer]:
         """List customers: ``await`` it for one page, ``async for`` it for every customer.
 
@@ -103,6 +117,7 @@ class CustomersResource:
             prefetch=prefetch,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     async def update_async(
@@ -117,6 +132,7 @@ class CustomersResource:
         allow_sync_on_push_complete: bool | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateCustomerResponse:
         """Push changes to an existing customer; returns the push operation.
 
@@ -140,6 +156,7 @@ class CustomersResource:
             body=customer,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     def create(
@@ -152,6 +169,7 @@ class CustomersResource:
         allow_sync_on_push_complete: bool | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> CreateCustomerResponse:
         """Blocking ``create_async``, for code without an event loop."""
         return self._blocking.run(
@@ -164,6 +182,7 @@ class CustomersResource:
             allow_sync_on_push_complete=allow_sync_on_push_complete,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     def get(
@@ -173,6 +192,7 @@ class CustomersResource:
         customer_id: str,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Customer:
         """Blocking ``get_async``, for code without an event loop."""
         return self._blocking.run(
@@ -182,6 +202,7 @@ class CustomersResource:
             customer_id=customer_id,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     def list(
@@ -195,6 +216,7 @@ class CustomersResource:
         prefetch: int = 0,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BlockingPage[Customer]:
         """Blocking ``list_async``: returns the first page; ``for`` over it walks every customer."""
         paginator = self.list_async(
@@ -206,6 +228,7 @@ class CustomersResource:
             prefetch=prefetch,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
         return BlockingPage.first(
             paginator, blocking=self._blocking, name="customers.list", prefetch=prefetch
@@ -223,6 +246,7 @@ class CustomersResource:
         allow_sync_on_push_complete: bool | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateCustomerResponse:
         """Blocking ``update_async``, for code without an event loop."""
         return self._blocking.run(
@@ -237,4 +261,14 @@ class CustomersResource:
             allow_sync_on_push_complete=allow_sync_on_push_complete,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
+
+
+class CustomersWithRawResponse:
+    """``customers``' calls that return a ``RawResponse`` (result, HTTP status, headers)."""
+
+    def __init__(self, customers: CustomersResource) -> None:
+        self.create_async = with_raw(customers.create_async)
+        self.get_async = with_raw(customers.get_async)
+        self.update_async = with_raw(customers.update_async)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypeVar, overload
 
 import attrs
@@ -12,6 +13,7 @@ from .._api import API
 from .._blocking import BlockingLoop
 from .._blocking_page import BlockingPage
 from .._pagination import AsyncPaginator
+from .._raw import with_raw
 from ..errors import PushOperationError, PushWaitTimeoutError
 from ..models import PushOperation, PushOperations
 from ..query import Condition
@@ -29,6 +31,8 @@ class PushOperationsResource:
     def __init__(self, api: API, blocking: BlockingLoop) -> None:
         self._api = api
         self._blocking = blocking
+        self.with_raw_response = PushOperationsWithRawResponse(self)
+        """``get_async`` returning a ``RawResponse``: the result, status and headers."""
 
     async def get_async(
         self,
@@ -37,6 +41,7 @@ class PushOperationsResource:
         push_operation_key: str,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> PushOperation:
         """Get where one push operation stands now."""
         path = (
@@ -44,7 +49,12 @@ class PushOperationsResource:
             f"/push/{check.path_segment('push_operation_key', push_operation_key)}"
         )
         return await self._api.request(
-            "GET", path, cast_to=PushOperation, timeout=timeout, max_retries=max_retries
+            "GET",
+            path,
+            cast_to=PushOperation,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     def list_async(
@@ -58,6 +68,7 @@ class PushOperationsResource:
         prefetch: int = 0,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncPaginator[PushOperation]:
         """List push operations, e.g. ``query="status=Failed"``; paged like ``customers``."""
         return listing(
@@ -71,6 +82,7 @@ class PushOperationsResource:
             prefetch=prefetch,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     @overload
@@ -81,6 +93,7 @@ class PushOperationsResource:
         max_wait: float | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> P: ...
 
     @overload
@@ -93,6 +106,7 @@ class PushOperationsResource:
         max_wait: float | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> PushOperation: ...
 
     async def wait_async(
@@ -104,6 +118,7 @@ class PushOperationsResource:
         max_wait: float | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> PushOperation:
         """Poll until the push settles; return it on Success, as what it was given.
 
@@ -123,6 +138,7 @@ class PushOperationsResource:
             max_wait=max_wait,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     async def _wait(
@@ -134,6 +150,7 @@ class PushOperationsResource:
         max_wait: float | None,
         timeout: float | None,
         max_retries: int | None,
+        extra_headers: Mapping[str, str] | None,
     ) -> PushOperation:
         if push_operation is not None:
             check.instance_of("push_operation", push_operation, PushOperation)
@@ -157,6 +174,7 @@ class PushOperationsResource:
                 push_operation_key=key,
                 timeout=timeout,
                 max_retries=max_retries,
+                extra_headers=extra_headers,
             )
             # The answer to a push carries the pushed record (data); a poll does not.
             return latest if given is None else _settled_as(given, latest)
@@ -174,6 +192,7 @@ class PushOperationsResource:
         push_operation_key: str,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> PushOperation:
         """Blocking ``get_async``, for code without an event loop."""
         return self._blocking.run(
@@ -183,6 +202,7 @@ class PushOperationsResource:
             push_operation_key=push_operation_key,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     def list(
@@ -196,6 +216,7 @@ class PushOperationsResource:
         prefetch: int = 0,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BlockingPage[PushOperation]:
         """Blocking ``list_async``: returns the first page; ``for`` over it walks them all."""
         paginator = self.list_async(
@@ -207,6 +228,7 @@ class PushOperationsResource:
             prefetch=prefetch,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
         return BlockingPage.first(
             paginator, blocking=self._blocking, name="push_operations.list", prefetch=prefetch
@@ -220,6 +242,7 @@ class PushOperationsResource:
         max_wait: float | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> P: ...
 
     @overload
@@ -232,6 +255,7 @@ class PushOperationsResource:
         max_wait: float | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> PushOperation: ...
 
     def wait(
@@ -243,6 +267,7 @@ class PushOperationsResource:
         max_wait: float | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> PushOperation:
         """Blocking ``wait_async``: the calling thread waits until the push settles."""
         return self._blocking.run(
@@ -254,6 +279,7 @@ class PushOperationsResource:
             max_wait=max_wait,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
 
@@ -262,3 +288,10 @@ def _settled_as(given: P, latest: PushOperation) -> P:
     return attrs.evolve(
         given, **{field.name: getattr(latest, field.name) for field in attrs.fields(PushOperation)}
     )
+
+
+class PushOperationsWithRawResponse:
+    """``push_operations.get_async`` returning a ``RawResponse``."""
+
+    def __init__(self, push_operations: PushOperationsResource) -> None:
+        self.get_async = with_raw(push_operations.get_async)
