@@ -28,6 +28,7 @@ from codat_sync_expenses.models import (
 )
 from codat_sync_expenses.testing import FakeCodatServer
 from codat_sync_expenses.testing._seed import generated_customer
+from codat_sync_expenses.testing.pytest_plugin import CodatCompany
 
 from .conftest import Company
 
@@ -385,3 +386,23 @@ def test_a_length_or_range_is_not_applied_to_a_value_of_another_type() -> None:
         check("xxxx")
     with pytest.raises(_validate._Refusal, match="at least 5"):
         check(4)
+
+
+def test_the_blocking_twins_refuse_the_same_bodies_and_send_nothing(
+    codat_blocking_client: CodatSyncExpenses,
+    codat_company: CodatCompany,
+    codat_fake: FakeCodatServer,
+) -> None:
+    customers = codat_blocking_client.customers
+    company, connection = codat_company.id, codat_company.connection_id
+    with pytest.raises(ValueError, match=r"^customer\.status is required"):
+        customers.create(company_id=company, connection_id=connection, customer=_with(status=None))
+    with pytest.raises(TypeError, match=r"^customer\.addresses must be a list, not str$"):
+        customers.update(
+            company_id=company,
+            connection_id=connection,
+            customer_id="c-1",
+            customer=_with(addresses="x"),
+        )
+    assert codat_fake.requests_for("create-customer") == []
+    assert codat_fake.requests_for("update-customer") == []
