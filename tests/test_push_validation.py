@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -406,3 +407,14 @@ def test_the_blocking_twins_refuse_the_same_bodies_and_send_nothing(
         )
     assert codat_fake.requests_for("create-customer") == []
     assert codat_fake.requests_for("update-customer") == []
+
+
+def test_a_field_the_document_deprecates_warns_when_it_is_sent() -> None:
+    document = _document_with("Customer", "taxNumber", {"deprecated": True})
+    validator = _validate.Validator(constraints_of(document))
+    with pytest.warns(DeprecationWarning, match=r"^taxNumber of Customer is deprecated in Codat"):
+        validator.check("customer", _with(tax_number="GB123"), Customer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        validator.check("customer", _with(tax_number=None), Customer)  # not sent: no warning
+        _validate.check_body("customer", _with(tax_number="GB123"), Customer)  # not deprecated

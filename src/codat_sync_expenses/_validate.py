@@ -8,7 +8,8 @@ converter will write it and raises ``TypeError`` (a value of the wrong type) or
 e.g. ``customer.addresses[0].postalCode``. What it checks comes from the
 models' types (types, enums, required and nullable flags) and from
 ``_constraints.py``, which ``codegen/constraints.py`` generates from the
-document (lengths, patterns, ranges, item counts); one plan per model class,
+document (lengths, patterns, ranges, item counts, formats; a field it marks
+``deprecated`` gives a ``DeprecationWarning`` when sent); one plan per model class,
 built on first use. A valid body builds no string: the path of a refused
 value is assembled only as its refusal propagates out.
 """
@@ -21,6 +22,7 @@ import operator
 import re
 import types
 import typing
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -83,6 +85,8 @@ class Validator:
             refuse_none = field.default is attrs.NOTHING and not nullable
             constraints = self._constraints.get((cls.__name__, json_name), {})
             check = _both(self._type_checker(hint), _constraint_checker(constraints))
+            if constraints.get("deprecated"):
+                check = _both(check, _deprecated(cls.__name__, json_name))
             fields.append((field.name, "." + json_name, refuse_none, check))
         name = cls.__name__
 
@@ -152,6 +156,19 @@ def _both(check: Checker, extra: Checker | None) -> Checker:
         extra(value)
 
     return check_both
+
+
+def _deprecated(model: str, json_name: str) -> Checker:
+    """Warn when a field the document marks ``deprecated`` is sent (set, not None)."""
+    message = (
+        f"{json_name} of {model} is deprecated in Codat's API document and may stop being"
+        " accepted; it is sent as given"
+    )
+
+    def warn(value: Any) -> None:
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+
+    return warn
 
 
 def _describe(value: object) -> str:
