@@ -106,6 +106,11 @@ CASES = {
         ValueError,
         "customer.supplementalData.content.x.n[1] must fit in 64 bits",
     ),
+    "long key truncated": (
+        _with(supplemental_data=SupplementalData(content={"k" * 5000: {"n": float("nan")}})),
+        ValueError,
+        f"customer.supplementalData.content.{'k' * 37}....n must be a finite number, got nan",
+    ),
     "not a customer": ({"customerName": "x"}, TypeError, "customer must be a Customer, not dict"),
 }
 

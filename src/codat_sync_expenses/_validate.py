@@ -206,8 +206,8 @@ def _dict_checker(item_check: Checker) -> Checker:
                     raise _Refusal(TypeError, f"has a key that is not a str: {_describe(key)}")
                 item_check(item)
         except _Refusal as refusal:
-            if type(key) is str:
-                refusal.segments.append(f".{key}")
+            if type(key) is str:  # a caller's key: shown as far as a value is
+                refusal.segments.append("." + (key if len(key) <= 40 else key[:37] + "..."))
             raise
 
     return check_dict
