@@ -34,8 +34,12 @@ KEYWORDS = {
     "maximum": _NUMBERS,
     "exclusiveMinimum": _NUMBERS,
     "exclusiveMaximum": _NUMBERS,
+    "multipleOf": _NUMBERS,
     "maxItems": ("array",),
     "minItems": ("array",),
+    "uniqueItems": ("array",),
+    "maxProperties": ("object",),
+    "minProperties": ("object",),
 }
 # String formats the pre-push checks enforce; others (and date-time, which the models type
 # as datetime) are annotations to them, as JSON Schema allows.

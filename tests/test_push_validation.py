@@ -248,6 +248,20 @@ STATED: dict[str, tuple[str, str, dict[str, Any], tuple[str, object], str]] = {
         ("contacts", [Contact(status=CustomerStatus.ACTIVE, email="accounts at acme")]),
         "customer.contacts[0].email must have the email format, got 'accounts at acme'",
     ),
+    "repeated address": (
+        "Customer",
+        "addresses",
+        {"uniqueItems": True},
+        ("addresses", [Address(type=AddressType.BILLING, city="Leeds")] * 2),
+        "customer.addresses must hold unique items: [1] repeats [0]",
+    ),
+    "too many supplemental sources": (
+        "SupplementalData",
+        "content",
+        {"maxProperties": 1},
+        ("supplemental_data", SupplementalData(content={"xero": {}, "qbo": {}})),
+        "customer.supplementalData.content must be at most 1 properties, got 2",
+    ),
     "postal code nested": (
         "Address",
         "postalCode",
@@ -305,9 +319,13 @@ def test_every_keyword_the_generator_reads_is_enforced() -> None:
         "maxLength",
         "minLength",
         "pattern",
+        "multipleOf",
         "maxItems",
         "minItems",
-    }  # the others are tried by the document test above
+        "uniqueItems",
+        "maxProperties",
+        "minProperties",
+    }  # the others are tried by the document test above and the multiple-of test below
     assert (stated["minimum"], stated["maximum"]) == (-(2**31), 2**31 - 1)
     check = _validate._constraint_checker(stated)
     assert check is not None
@@ -423,3 +441,16 @@ def test_a_field_the_document_deprecates_warns_when_it_is_sent() -> None:
         warnings.simplefilter("error")
         validator.check("customer", _with(tax_number=None), Customer)  # not sent: no warning
         _validate.check_body("customer", _with(tax_number="GB123"), Customer)  # not deprecated
+
+
+def test_a_multiple_is_judged_in_decimal_as_the_document_writes_it() -> None:
+    stated = _property(type="number", multipleOf=0.1)
+    assert stated == {"multipleOf": 0.1}
+    check = _validate._constraint_checker(stated)
+    assert check is not None
+    for value in (0.3, 2, 1.5, -0.7, 1e308, 2**64 - 1):
+        check(value)  # 0.3 % 0.1 is 0.09999999999999998 in floats; 1e308 / 0.1 has 309 digits
+    with pytest.raises(_validate._Refusal, match=r"must be a multiple of 0\.1, got 0\.25"):
+        check(0.25)
+    with pytest.raises(_validate._Refusal, match=r"must be a multiple of 0\.1, got 5e-324"):
+        check(5e-324)

@@ -8,7 +8,8 @@ converter will write it and raises ``TypeError`` (a value of the wrong type) or
 e.g. ``customer.addresses[0].postalCode``. What it checks comes from the
 models' types (types, enums, required and nullable flags) and from
 ``_constraints.py``, which ``codegen/constraints.py`` generates from the
-document (lengths, patterns, ranges, item counts, formats; a field it marks
+document (lengths, patterns, ranges, multiples, item and property counts, unique
+items, formats; a field it marks
 ``deprecated`` gives a ``DeprecationWarning`` when sent); one plan per model class,
 built on first use. A valid body builds no string: the path of a refused
 value is assembled only as its refusal propagates out.
@@ -25,6 +26,7 @@ import typing
 import warnings
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from decimal import Context, Decimal
 from typing import Any
 
 import attrs
@@ -313,6 +315,8 @@ _LIMITS: dict[
     "minLength": ((str,), len, "at least", " characters", operator.ge),
     "maxItems": ((list,), len, "at most", " items", operator.le),
     "minItems": ((list,), len, "at least", " items", operator.ge),
+    "maxProperties": ((dict,), len, "at most", " properties", operator.le),
+    "minProperties": ((dict,), len, "at least", " properties", operator.ge),
     "minimum": (_NUMBERS, _same, "at least", "", operator.ge),
     "maximum": (_NUMBERS, _same, "at most", "", operator.le),
     "exclusiveMinimum": (_NUMBERS, _same, "more than", "", operator.gt),
@@ -328,6 +332,10 @@ def _constraint_checker(constraints: Mapping[str, Any]) -> Checker | None:
             checks.append(_pattern(re.compile(bound)))
         elif keyword == "format":
             checks.append(_format(bound, _FORMATS[bound]))
+        elif keyword == "multipleOf":
+            checks.append(_multiple_of(bound))
+        elif keyword == "uniqueItems" and bound is True:
+            checks.append(_unique_items)
         elif keyword in _LIMITS:
             checks.append(_limit(bound, *_LIMITS[keyword]))
     if not checks:
@@ -390,6 +398,31 @@ def _format(name: str, holds: Callable[[str], object]) -> Checker:
             raise _Refusal(ValueError, f"must have the {name} format, got {_describe(value)}")
 
     return check_format
+
+
+# Digits enough for any float over any float (1e308 / 5e-324): the remainder is exact.
+_EXACT = Context(prec=1000)
+
+
+def _multiple_of(bound: float) -> Checker:
+    # In decimal, as written: 0.3 is a multiple of 0.1, though not in binary floating point.
+    step = Decimal(str(bound))
+
+    def check_multiple_of(value: Any) -> None:
+        numeric = isinstance(value, _NUMBERS) and not isinstance(value, bool)
+        if numeric and _EXACT.remainder(Decimal(str(value)), step) != 0:
+            raise _Refusal(ValueError, f"must be a multiple of {bound}, got {value!r}")
+
+    return check_multiple_of
+
+
+def _unique_items(value: Any) -> None:
+    if not isinstance(value, list):
+        return
+    for index, item in enumerate(value):
+        for earlier in range(index):
+            if value[earlier] == item:
+                raise _Refusal(ValueError, f"must hold unique items: [{index}] repeats [{earlier}]")
 
 
 def _pattern(pattern: re.Pattern[str]) -> Checker:
