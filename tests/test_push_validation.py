@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 import json
+import typing
 import warnings
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -454,3 +456,50 @@ def test_a_multiple_is_judged_in_decimal_as_the_document_writes_it() -> None:
         check(0.25)
     with pytest.raises(_validate._Refusal, match=r"must be a multiple of 0\.1, got 5e-324"):
         check(5e-324)
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=_validate.INT_RANGE[0], max_value=_validate.INT_RANGE[1])
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _values(hint: Any) -> st.SearchStrategy[Any]:
+    """Any value a field typed ``hint`` allows, read from the models' own types."""
+    args = typing.get_args(hint)
+    if type(None) in args:
+        (inner,) = [a for a in args if a is not type(None)]
+        return st.none() | _values(inner)
+    if attrs.has(hint):
+        hints = typing.get_type_hints(hint)
+        fields = {f.name: _values(hints[f.name]) for f in attrs.fields(hint)}
+        return st.builds(hint, **fields)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return st.sampled_from(list(hint))
+    if typing.get_origin(hint) is list:
+        return st.lists(_values(args[0]), max_size=2)
+    if typing.get_origin(hint) is dict:
+        return st.dictionaries(st.text(), _values(args[1]), max_size=2)
+    simple: dict[Any, st.SearchStrategy[Any]] = {
+        Any: _JSON,
+        str: st.text(),
+        bool: st.booleans(),
+        datetime: st.datetimes(timezones=st.none() | st.just(timezone.utc)),
+    }
+    return simple[hint]
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(customer=_values(Customer))
+def test_any_customer_its_types_allow_passes_and_encodes(customer: Customer) -> None:
+    # Every value the models' types allow is one the document allows (the check is never
+    # stricter than the models), and what passes is a body the encoder can write.
+    _validate.check_body("customer", customer, Customer)
+    assert serialization.from_json(serialization.to_json(customer), Customer).status == (
+        customer.status
+    )
