@@ -97,30 +97,42 @@ def _python_regex(pattern: str, where: str) -> None:
         raise ValueError(f"{where}: pattern {pattern!r} is not a Python regex: {error}") from None
 
 
+def _stated(document: Mapping[str, Any], prop: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """What ``prop`` states beyond its type; an array's item constraints under ``items``."""
+    kind = prop.get("type")
+    stated = {
+        key: prop[key]
+        for key, kinds in KEYWORDS.items()
+        if key in prop and (kind is None or kind in kinds)
+    }
+    _exclusive_as_3_1(stated)
+    if "pattern" in stated:
+        _python_regex(stated["pattern"], where)
+    if kind == "string" and prop.get("format") in STRING_FORMATS:
+        stated["format"] = prop["format"]
+    if kind == "integer" and prop.get("format") in INTEGER_FORMATS:
+        low, high = INTEGER_FORMATS[prop["format"]]
+        stated.setdefault("minimum", low)
+        stated.setdefault("maximum", high)
+    if prop.get("deprecated") is True:
+        stated["deprecated"] = True
+    if kind == "array" and "items" in prop:
+        # A model's items are checked by its own schema's entries; a scalar's are here.
+        items = _stated(document, _resolved(document, prop["items"]), f"{where}[]")
+        items.pop("deprecated", None)
+        if items:
+            stated["items"] = items
+    return dict(sorted(stated.items()))
+
+
 def constraints_of(document: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     """``(schema name, JSON name) -> {keyword: value}`` for every constrained property."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for name, schema in sorted(document["components"]["schemas"].items()):
         for json_name, prop in _properties(document, schema):
-            kind = prop.get("type")
-            stated = {
-                key: prop[key]
-                for key, kinds in KEYWORDS.items()
-                if key in prop and (kind is None or kind in kinds)
-            }
-            _exclusive_as_3_1(stated)
-            if "pattern" in stated:
-                _python_regex(stated["pattern"], f"{name}.{json_name}")
-            if prop.get("type") == "string" and prop.get("format") in STRING_FORMATS:
-                stated["format"] = prop["format"]
-            if prop.get("type") == "integer" and prop.get("format") in INTEGER_FORMATS:
-                low, high = INTEGER_FORMATS[prop["format"]]
-                stated.setdefault("minimum", low)
-                stated.setdefault("maximum", high)
-            if prop.get("deprecated") is True:
-                stated["deprecated"] = True
+            stated = _stated(document, prop, f"{name}.{json_name}")
             if stated:
-                found[(name, json_name)] = dict(sorted(stated.items()))
+                found[(name, json_name)] = stated
     return found
 
 

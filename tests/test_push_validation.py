@@ -503,3 +503,24 @@ def test_any_customer_its_types_allow_passes_and_encodes(customer: Customer) -> 
     assert serialization.from_json(serialization.to_json(customer), Customer).status == (
         customer.status
     )
+
+
+def test_what_the_document_states_on_an_arrays_scalar_items_is_checked_on_each() -> None:
+    # No list of scalars is pushed today; the document could give one (tags: [string]).
+    stated = _property(
+        type="array", maxItems=3, items={"type": "string", "maxLength": 2, "deprecated": True}
+    )
+    assert stated == {"items": {"maxLength": 2}, "maxItems": 3}
+    validator = _validate.Validator({("Tagged", "tags"): stated})
+    validator.check("tagged", Tagged(tags=["a", "bc"]), Tagged)
+    with pytest.raises(ValueError, match=r"^tagged\.tags\[1\] must be at most 2 characters"):
+        validator.check("tagged", Tagged(tags=["a", "bcd"]), Tagged)
+    with pytest.raises(TypeError, match=r"^tagged\.tags\[0\] must be a str, not int$"):
+        validator.check("tagged", Tagged(tags=[1]), Tagged)  # type: ignore[list-item]
+
+
+@attrs.define(kw_only=True)
+class Tagged:
+    """A model shaped as the generator writes one, with a list of scalars."""
+
+    tags: list[str] | None = None

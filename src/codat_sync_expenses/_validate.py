@@ -86,7 +86,10 @@ class Validator:
             # None is left out of the body on an optional field, written as null if nullable.
             refuse_none = field.default is attrs.NOTHING and not nullable
             constraints = self._constraints.get((cls.__name__, json_name), {})
-            check = _both(self._type_checker(hint), _constraint_checker(constraints))
+            check = _both(
+                self._type_checker(hint, constraints.get("items", {})),
+                _constraint_checker(constraints),
+            )
             if constraints.get("deprecated"):
                 check = _both(check, _deprecated(cls.__name__, json_name))
             fields.append((field.name, "." + json_name, refuse_none, check))
@@ -118,7 +121,9 @@ class Validator:
             return check
         return lambda value: None if value is None else check(value)
 
-    def _type_checker(self, hint: Any) -> Checker:
+    def _type_checker(self, hint: Any, items: Mapping[str, Any] | None = None) -> Checker:
+        """The checker of a value typed ``hint`` (not None); ``items``: what the document
+        states on a list's items."""
         if attrs.has(hint):
             return lambda value: self._model(hint)(value)
         if isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -126,7 +131,7 @@ class Validator:
         origin = typing.get_origin(hint)
         if origin is list:
             (item,) = typing.get_args(hint)
-            return _list_checker(self._value_checker(item))
+            return _list_checker(_both(self._value_checker(item), _constraint_checker(items or {})))
         if origin is dict:
             key, item = typing.get_args(hint)
             if key is not str:
