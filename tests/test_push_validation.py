@@ -113,6 +113,11 @@ CASES = {
         ValueError,
         f"customer.supplementalData.content.{'k' * 37}....n must be a finite number, got nan",
     ),
+    "contact never built": (
+        _with(contacts=[Contact.__new__(Contact)]),
+        TypeError,
+        "customer.contacts[0].status is not set (build the model with its constructor)",
+    ),
     "not a customer": ({"customerName": "x"}, TypeError, "customer must be a Customer, not dict"),
 }
 

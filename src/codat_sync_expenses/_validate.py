@@ -110,6 +110,10 @@ class Validator:
             except _Refusal as refusal:
                 refusal.segments.append(segment)
                 raise
+            except AttributeError:  # a slot never set: the model was not built by its class
+                unset = _Refusal(TypeError, "is not set (build the model with its constructor)")
+                unset.segments.append(segment)
+                raise unset from None
 
         return check_model
 
