@@ -2,10 +2,13 @@
 
 The models carry names, types, enums, required and nullable flags. The checks a
 push body passes before it is sent (``_validate.py``) also need what the
-document states on a property beyond that: length, pattern and range limits,
-item counts, a string's or an integer's format, and ``deprecated``. This module reads them from
-``openapi/customers.yaml`` (``codegen/generate.py`` runs it), keyed by model
-class and JSON name as the models name them.
+document states on a property beyond that: length, pattern, range and multiple
+limits, item and property counts, unique items, a string's or an integer's
+format, what an array states on its scalar items, and ``deprecated``. This
+module reads them from ``openapi/customers.yaml`` (``codegen/generate.py`` runs
+it), through ``$ref``s and ``allOf`` parts, keyed by model class and JSON name
+as the models name them, keeping only the keywords JSON Schema applies to the
+property's type.
 """
 
 from __future__ import annotations
