@@ -49,17 +49,28 @@ class RawServer:
     connections: int = 0
 
 
-def _answer(method: str) -> bytes:
+def _answer(method: str, keep_alive: str | None) -> bytes:
     body = json.dumps(CUSTOMER if method == "GET" else PUSH_OPERATION).encode()
+    extra = f"Keep-Alive: {keep_alive}\r\n" if keep_alive else ""
     head = (
-        f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        f"{extra}\r\n"
     )
     return head.encode() + body
 
 
 @contextlib.asynccontextmanager
-async def raw_server(decide: Callable[[Request], Action]) -> AsyncIterator[RawServer]:
-    """Serve on a free port; ``decide`` chooses what happens to each complete request."""
+async def raw_server(
+    decide: Callable[[Request], Action],
+    *,
+    idle_timeout: float | None = None,
+    keep_alive: str | None = None,
+) -> AsyncIterator[RawServer]:
+    """Serve on a free port; ``decide`` chooses what happens to each complete request.
+
+    ``idle_timeout`` closes a connection idle that long, as servers and load balancers
+    do; ``keep_alive`` is sent as each answer's ``Keep-Alive`` header.
+    """
     seen = RawServer()
 
     async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -68,7 +79,10 @@ async def raw_server(decide: Callable[[Request], Action]) -> AsyncIterator[RawSe
         index = 0
         try:
             while True:
-                head = await reader.readuntil(b"\r\n\r\n")
+                try:
+                    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), idle_timeout)
+                except asyncio.TimeoutError:
+                    return  # idle too long: closed, as the server's keep-alive timeout says
                 lines = head.decode("latin-1").split("\r\n")
                 method, target, _ = lines[0].split(" ", 2)
                 length = 0
@@ -86,7 +100,7 @@ async def raw_server(decide: Callable[[Request], Action]) -> AsyncIterator[RawSe
                 seen.processed.append(request)
                 if action == "process-then-drop":
                     return
-                writer.write(_answer(method))
+                writer.write(_answer(method, keep_alive))
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             return

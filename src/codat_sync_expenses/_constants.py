@@ -14,6 +14,12 @@ DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
 """The largest decoded body the SDK buffers."""
 DEFAULT_MAX_CONNECTIONS = 100
 """Requests in flight at once over the client's own session (aiohttp's default pool size)."""
+PUSH_IDLE_REUSE = 1.0
+"""Seconds a pooled connection may have been idle and still carry a push: half of the
+shortest keep-alive timeout common servers use (gunicorn's 2 s; uvicorn and Node 5 s, load
+balancers 60 s and more), so the server is not closing it as the push arrives."""
+FRESH_PUSHES_AFTER_LOSS = 600.0
+"""Seconds pushes go back to a fresh connection each after one was lost on a reused one."""
 BACKOFF_INITIAL = 0.5
 BACKOFF_MAX = 8.0
 BODY_EXCERPT_CHARS = 500

@@ -15,6 +15,7 @@ import functools
 import logging
 import math
 import random
+import re
 import time
 import zlib
 from collections.abc import AsyncIterator, Mapping
@@ -35,6 +36,8 @@ from ._constants import (
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_WAIT,
+    FRESH_PUSHES_AFTER_LOSS,
+    PUSH_IDLE_REUSE,
 )
 from ._slots import Slots
 from .errors import (
@@ -54,6 +57,8 @@ logger = logging.getLogger("codat_sync_expenses")
 RETRY_STATUSES_IDEMPOTENT = frozenset({429, 500, 502, 503, 504})
 # Statuses that prove a push was not processed, so it may be sent again.
 RETRY_STATUSES_UNPROCESSED = frozenset({429, 503})
+# The timeout a server announces in its Keep-Alive header, in seconds.
+_KEEP_ALIVE_TIMEOUT = re.compile(r"\btimeout\s*=\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
 # Only encodings the SDK can decode within max_response_bytes (zlib streams).
 ACCEPT_ENCODING = "gzip, deflate"
 # Backoff doubles at most this often: BACKOFF_MAX is reached long before, and a
@@ -167,11 +172,26 @@ def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) ->
 class Transport:
     """Sends requests to one base URL with one credential over aiohttp.
 
-    With no ``session`` given it makes its own on first use: reads share a
-    keep-alive pool, and each push gets a fresh connection, because a push sent
-    on a pooled connection the server is just closing may or may not have
-    arrived, and must not be sent again. Everything belongs to the event loop of
-    the first request.
+    With no ``session`` given it makes its own on first use, and everything
+    belongs to the event loop of the first request. Reads share a keep-alive
+    pool: a read lost on a connection the server was closing is simply retried.
+    A push must never be sent twice, so it may only go where losing it is
+    unlikely, and, when lost, it is sent again only if provably unsent:
+
+    - Pushes have a pool of their own whose connections are reused only while
+      idle for less than ``PUSH_IDLE_REUSE`` (1 s; halved again to half of what a
+      server announces in ``Keep-Alive: timeout=N``), well inside the idle timeout
+      after which servers close them. An older one is closed, and the push takes a
+      fresh connection. (Go's net/http, urllib3 and httpcore reuse any idle
+      connection and re-send only idempotent requests; OkHttp retries a POST on a
+      stale connection. A push is not idempotent here, so its risk is bounded first.)
+    - A push whose headers were never written (no connection, a stale connection
+      found closed before writing) is retried as before: nothing reached Codat.
+    - A push lost after it was written is never re-sent: the error says it may
+      have happened (``request_sent=True``). If that happened on a reused
+      connection, the server closes connections in a way that races with pushes,
+      so for ``FRESH_PUSHES_AFTER_LOSS`` (10 minutes) each push takes a fresh
+      connection again, as all did before pooled pushes.
     """
 
     def __init__(
@@ -204,6 +224,9 @@ class Transport:
         self._session_overrides = {} if session is None else _BORROWED_SESSION_OVERRIDES
         self._reads: aiohttp.ClientSession | None = session
         self._pushes: aiohttp.ClientSession | None = session
+        # A fresh connection per push, made once a push is lost on a reused connection.
+        self._fresh_pushes: aiohttp.ClientSession | None = None
+        self._fresh_until = 0.0
         self._state = _State.UNOPENED
         # Set by aclose(): wakes the requests waiting to be retried.
         self._closing = asyncio.Event()
@@ -233,8 +256,10 @@ class Transport:
         if self._state is _State.CLOSED:
             return
         self._state = _State.CLOSED
-        owned = [] if self._borrowed is not None else [self._reads, self._pushes]
-        self._reads = self._pushes = None
+        owned = (
+            [] if self._borrowed is not None else [self._reads, self._pushes, self._fresh_pushes]
+        )
+        self._reads = self._pushes = self._fresh_pushes = None
         sessions = [session for session in owned if session is not None]
         home = self._loop
         if home is None:
@@ -263,10 +288,12 @@ class Transport:
             self._pool = _pool_for(self._borrowed, self._max_connections)
             if self._borrowed is None:
                 self._reads = _own_session(aiohttp.TCPConnector(limit=self._max_connections))
-                # A fresh connection per push: it cannot be one the server is closing.
+                # Pooled, but only while recently used (the class docstring says why).
                 # Traced, so that a push known not to have gone out can be sent again.
                 self._pushes = _own_session(
-                    aiohttp.TCPConnector(limit=self._max_connections, force_close=True),
+                    aiohttp.TCPConnector(
+                        limit=self._max_connections, keepalive_timeout=PUSH_IDLE_REUSE
+                    ),
                     trace_configs=[_progress_trace()],
                 )
             self._state = _State.OPENED
@@ -281,11 +308,24 @@ class Transport:
                 + "; its connections belong to that loop. Create the client inside the loop "
                 "that uses it, one per loop"
             )
-        session = self._pushes if push else self._reads
+        if not push:
+            session = self._reads
+        elif self._fresh_until and loop.time() < self._fresh_until:
+            session = self._fresh_pushes or self._fresh_push_session()
+        else:
+            session = self._pushes
         assert session is not None  # set while OPENED
         if session.closed:
             raise ClientClosedError(_BORROWED_SESSION_CLOSED)
         return session
+
+    def _fresh_push_session(self) -> aiohttp.ClientSession:
+        """The session that gives each push a connection of its own, made when first needed."""
+        self._fresh_pushes = _own_session(
+            aiohttp.TCPConnector(limit=self._max_connections, force_close=True),
+            trace_configs=[_progress_trace()],
+        )
+        return self._fresh_pushes
 
     async def request(
         self,
@@ -384,6 +424,9 @@ class Transport:
                     continue
             if isinstance(outcome, Response):
                 return outcome
+            if not idempotent and outcome.request_sent:
+                # HTTP cannot tell whether Codat got it: say so where the caller reads.
+                outcome.args = (f"{outcome.args[0]}; {_PUSH_MAY_HAVE_LANDED}", *outcome.args[1:])
             raise outcome
 
     async def _closed_while_waiting(self, delay: float) -> bool:
@@ -446,7 +489,7 @@ class Transport:
         # is retried either way); otherwise a failure once a connection was asked
         # for counts as sent.
         progress: dict[str, bool] | None = (
-            {} if self._borrowed is None and session is self._pushes else None
+            {} if self._borrowed is None and session in (self._pushes, self._fresh_pushes) else None
         )
         try:
             async with session.request(
@@ -459,6 +502,8 @@ class Transport:
                 trace_request_ctx=progress,
                 **self._session_overrides,
             ) as response:
+                if progress is not None and "Keep-Alive" in response.headers:
+                    self._heed_keep_alive(response.headers["Keep-Alive"])
                 return Response(
                     status=response.status,
                     headers=response.headers,
@@ -489,6 +534,8 @@ class Transport:
         except aiohttp.ClientError as exc:
             if self._state is _State.CLOSED:
                 raise ClientClosedError(_CLOSED_IN_FLIGHT) from exc
+            if progress is not None and progress.get("reused") and _sent(progress):
+                self._lost_on_reused_connection(method, path)
             raise _connection_error(
                 APIConnectionError,
                 "connection failed",
@@ -514,6 +561,31 @@ class Transport:
         finally:
             if pool is not None:
                 pool.give_back()
+
+    def _lost_on_reused_connection(self, method: str, path: str) -> None:
+        loop = self._loop
+        assert loop is not None  # set by _open
+        self._fresh_until = loop.time() + FRESH_PUSHES_AFTER_LOSS
+        logger.warning(
+            "%s %s: a push was lost on a reused connection after it was sent; each push "
+            "takes a fresh connection for the next %.0f s",
+            method,
+            path,
+            FRESH_PUSHES_AFTER_LOSS,
+        )
+
+    def _heed_keep_alive(self, value: str) -> None:
+        """Reuse push connections only while idle for under half the server's announced
+        ``Keep-Alive: timeout=N``. ``_keepalive_timeout`` is private to aiohttp (its
+        connector drops a connection idle longer when asked for one); a test pins it."""
+        found = _KEEP_ALIVE_TIMEOUT.search(value)
+        if found is None or self._pushes is None:
+            return
+        connector = self._pushes.connector
+        bound = float(found[1]) / 2
+        current = getattr(connector, "_keepalive_timeout", None)
+        if isinstance(current, (int, float)) and bound < current:
+            connector._keepalive_timeout = bound  # type: ignore[union-attr]
 
     async def _read(self, response: aiohttp.ClientResponse, method: str, path: str) -> bytes:
         """The decoded body, refused as soon as it grows past max_response_bytes."""
@@ -549,6 +621,10 @@ class Transport:
         return b"".join(chunks)
 
 
+_PUSH_MAY_HAVE_LANDED = (
+    "the push was sent and may or may not have reached Codat: look the record up (or list "
+    "the company's push operations) before pushing it again"
+)
 _BORROWED_SESSION_CLOSED = "the aiohttp session given to CodatSyncExpenses was closed by its owner"
 _CLOSED_IN_FLIGHT = (
     "this CodatSyncExpenses client was closed while the request was in flight; "
@@ -592,7 +668,17 @@ def _timeout_of(total: float, connect: float) -> aiohttp.ClientTimeout:
 def _progress_trace() -> aiohttp.TraceConfig:
     config = aiohttp.TraceConfig()
     config.on_request_headers_sent.append(_headers_sent)
+    config.on_connection_reuseconn.append(_reused)
     return config
+
+
+async def _reused(
+    session: aiohttp.ClientSession,
+    context: SimpleNamespace,
+    params: aiohttp.TraceConnectionReuseconnParams,
+) -> None:
+    if context.trace_request_ctx is not None:
+        context.trace_request_ctx["reused"] = True
 
 
 async def _headers_sent(
