@@ -34,6 +34,18 @@ TAGS = (NEEDS_CODE, BREAKING, ADDITIVE)
 SCHEMAS = "#/components/schemas/"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 PARAMETER_FACTS = ("type", "minimum", "maximum", "default", "enum")
+# What a schema states beyond its type that the pre-push checks enforce (codegen/constraints.py).
+CONSTRAINTS = (
+    "maxLength",
+    "minLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "maxItems",
+    "minItems",
+)
 
 
 class _StringDatesLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
@@ -87,6 +99,7 @@ class Editor(Protocol):
     def remove_parameter(self, operation: Any, name: str) -> None: ...
     def set_parameter_fact(self, parameter: Any, key: str, value: Any) -> None: ...
     def add_status(self, responses: Any, status: str) -> None: ...
+    def set_schema_fact(self, site: Any, key: str, value: Any) -> None: ...
     def remove_status(self, responses: Any, status: str) -> None: ...
 
 
@@ -175,6 +188,8 @@ class Shape:
     type: str | None = None
     nullable: bool = False
     deprecated: bool = False
+    format: str | None = None
+    constraints: dict[str, Any] = field(default_factory=dict)
     enum: list[Any] | None = None
     properties: dict[str, Property] = field(default_factory=dict)
     required: list[str] = field(default_factory=list)
@@ -235,6 +250,8 @@ def shape(doc: Document, node: Any, owner: str = "") -> Shape:
         result.items = node.get("items")
     if "enum" in node:
         result.enum = list(node["enum"])
+    result.format = node.get("format")
+    result.constraints = {key: node[key] for key in CONSTRAINTS if key in node}
     return result
 
 
@@ -264,6 +281,9 @@ class _Walk:
         self.codat = codat
         self.found: dict[str, Difference] = {}
         self.seen: set[tuple[str, str]] = set()
+        # Named schema of ours -> the Codat schema it was first compared with (its facts):
+        # a second, different one means Codat has a schema of its own where ours is shared.
+        self.compared: dict[str, str] = {}
         self.error_schemas = {
             reference[0]
             for _, _, operation, _ in ours.operations().values()
@@ -277,7 +297,18 @@ class _Walk:
 
     def operations(self) -> None:
         theirs = self.codat.operations()
-        for op_id, (path, method, operation, item) in self.ours.operations().items():
+        ours = self.ours.operations()
+        nouns = {_noun(op_id) for op_id in ours}
+        for op_id in theirs:
+            if op_id not in ours and _noun(op_id) in nouns and op_id not in NOT_BOUND:
+                verb, _, noun = op_id.partition("-")
+                self.add(
+                    op_id,
+                    f"operation added: bind it as {_resource(noun)}.{verb}_async "
+                    "(or list it in codegen/spec_facts.NOT_BOUND)",
+                    NEEDS_CODE,
+                )
+        for op_id, (path, method, operation, item) in ours.items():
             if op_id not in theirs:
                 self.add(op_id, "operation removed", NEEDS_CODE)
                 continue
@@ -370,7 +401,7 @@ class _Walk:
             name, site_nullable = reference
             ours = shape(self.ours, self.ours.pointer(SCHEMAS + name), name)
             self.nullable(label, mine, site_nullable or ours.nullable, theirs.nullable)
-            self.schema(name, codat, ours, theirs)
+            self.schema(name, codat, ours, theirs, label)
             return
         ours = shape(self.ours, mine, label)
         self.nullable(label, mine, ours.nullable, theirs.nullable)
@@ -381,14 +412,50 @@ class _Walk:
             )
             return
         self.enum(label, mine, ours, theirs)
+        self.stated(label, mine, ours, theirs)
         self.members(label, mine, ours, theirs)
 
-    def schema(self, name: str, codat: Any, ours: Shape, theirs: Shape) -> None:
+    def stated(self, label: str, site: Any, ours: Shape, theirs: Shape) -> None:
+        """Format, constraints and deprecation: what a property states beyond its type."""
+        # Our document states date-time where Codat's prose does; only a format Codat
+        # states itself is a fact.
+        if theirs.format is not None and theirs.format != ours.format:
+            edit = Edit("set_schema_fact", (site, "format", theirs.format))
+            self.add(label, f"format {ours.format} -> {theirs.format}", BREAKING, edit)
+        for key in sorted(ours.constraints.keys() | theirs.constraints.keys()):
+            mine, codat = ours.constraints.get(key), theirs.constraints.get(key)
+            if mine != codat:
+                # A new or tighter bound refuses pushes that were sent before.
+                tag = ADDITIVE if codat is None else BREAKING
+                edit = Edit("set_schema_fact", (site, key, codat))
+                self.add(label, f"{key} {mine!r} -> {codat!r}", tag, edit)
+        if ours.deprecated != theirs.deprecated:
+            edit = Edit("set_schema_fact", (site, "deprecated", theirs.deprecated or None))
+            change = "now deprecated" if theirs.deprecated else "no longer deprecated"
+            self.add(label, change, ADDITIVE, edit)
+
+    def schema(self, name: str, codat: Any, ours: Shape, theirs: Shape, label: str) -> None:
         """A named schema of ours against the schema in the same place in Codat's spec."""
         key = (name, json.dumps(codat, sort_keys=True, default=str))
         if key in self.seen:
             return
         self.seen.add(key)
+        # Nullability belongs to each site that uses the schema, not to the schema.
+        facts = json.dumps(
+            {k: v for k, v in canon(self.codat, codat).items() if k != "nullable"},
+            sort_keys=True,
+            default=str,
+        )
+        first = self.compared.setdefault(name, facts)
+        if first != facts:
+            # Editing ours to this schema would undo the edits for the first: they flip.
+            self.add(
+                label,
+                f"Codat's schema here is not the {name} it uses elsewhere: give it a schema "
+                "of its own in openapi/",
+                NEEDS_CODE,
+            )
+            return
         if ours.type != theirs.type:
             self.add(name, f"type {ours.type} -> {theirs.type}", BREAKING)
             return
@@ -460,6 +527,20 @@ class _Walk:
                 edit = Edit("set_required", (prop.schema, name, now), {"order": theirs.required})
                 self.add(path, "now required" if now else "no longer required", BREAKING, edit)
             self.site(prop.node, theirs.properties[name].node, path)
+
+
+# Codat operations on the resources we bind that the SDK leaves out on purpose.
+NOT_BOUND: frozenset[str] = frozenset()
+
+
+def _noun(op_id: str) -> str:
+    """``get-push-operation`` -> ``push-operation``: what an operation acts on, singular."""
+    return op_id.partition("-")[2].removesuffix("s")
+
+
+def _resource(noun: str) -> str:
+    """The client attribute for a noun: ``push-operation`` -> ``push_operations``."""
+    return noun.removesuffix("s").replace("-", "_") + "s"
 
 
 def _parameter_facts(parameter: dict[str, Any]) -> dict[str, Any]:

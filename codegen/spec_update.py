@@ -332,6 +332,16 @@ class YamlEditor:
     def remove_status(self, responses: Any, status: str) -> None:
         del responses[status]
 
+    def set_schema_fact(self, site: Any, key: str, value: Any) -> None:
+        if value is None:
+            site.pop(key, None)
+        elif key in site:
+            site[key] = value
+        else:
+            keys = list(site)
+            after = [k for k in ("type", "format", "nullable") if k in keys]
+            site.insert(keys.index(after[-1]) + 1 if after else len(keys), key, value)
+
     def prune(self) -> None:
         """Retire schemas and parameters that no operation reaches any more."""
         reached: set[str] = set()

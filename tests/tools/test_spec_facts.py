@@ -81,10 +81,35 @@ def _lines(ours: dict[str, Any], codat: dict[str, Any]) -> list[str]:
 
 
 def test_a_spec_with_the_same_facts_has_no_differences() -> None:
-    codat = _spec()
+    ours, codat = _spec(), _spec()
     codat["components"]["schemas"]["Thing"]["description"] = "Codat's prose is not a fact."
-    codat["components"]["schemas"]["Thing"]["properties"]["name"]["format"] = "ISO4217"
-    assert _lines(_spec(), codat) == []
+    # A format we state where Codat's prose does (date-time) is ours, not a difference.
+    ours["components"]["schemas"]["Thing"]["properties"]["name"]["format"] = "date-time"
+    assert _lines(ours, codat) == []
+
+
+def test_formats_constraints_and_deprecation_codat_states_are_facts() -> None:
+    codat = _spec()
+    name = codat["components"]["schemas"]["Thing"]["properties"]["name"]
+    name.update({"format": "ISO4217", "maxLength": 3, "pattern": "^[A-Z]+$", "deprecated": True})
+    assert _lines(_spec(), codat) == [
+        "breaking Thing.name: format None -> ISO4217",
+        "breaking Thing.name: maxLength None -> 3",
+        "breaking Thing.name: pattern None -> '^[A-Z]+$'",
+        "additive Thing.name: now deprecated",
+    ]
+
+
+def test_an_operation_codat_adds_on_a_bound_resource_needs_code_naming_the_method() -> None:
+    codat = _spec()
+    codat["paths"]["/things/{thingId}"]["delete"] = {
+        "operationId": "delete-thing",
+        "responses": {"204": {"description": "Deleted."}},
+    }
+    assert _lines(_spec(), codat) == [
+        "needs-code delete-thing: operation added: bind it as things.delete_async "
+        "(or list it in codegen/spec_facts.NOT_BOUND)"
+    ]
 
 
 def test_the_same_facts_nested_and_inlined_differently_are_the_same() -> None:
@@ -143,7 +168,11 @@ def test_retyped_parameters_and_a_lost_operation_need_code() -> None:
         "needs-code get-thing: query parameter verbose: type 'boolean' -> 'integer'",
     ]
     codat["paths"]["/things/{thingId}"]["get"]["operationId"] = "fetch-thing"
-    assert _lines(_spec(), codat) == ["needs-code get-thing: operation removed"]
+    assert _lines(_spec(), codat) == [
+        "needs-code fetch-thing: operation added: bind it as things.fetch_async "
+        "(or list it in codegen/spec_facts.NOT_BOUND)",
+        "needs-code get-thing: operation removed",
+    ]
 
 
 def test_a_new_required_field_breaks_and_a_newly_nullable_one_too() -> None:

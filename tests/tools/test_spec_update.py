@@ -203,9 +203,10 @@ def test_codats_2023_spec_differs_from_the_current_one_as_contributing_md_shows(
     shown = guide.split("Against Codat's 2023-09-22 spec")[1].split("```text\n")[1]
     shown_lines = [line.strip() for line in shown.split("```")[0].strip().splitlines()]
     assert shown_lines == list(report(differences(_ours(), other.root)))
-    # The six changes Codat made: statuses, ErrorMessage.validation, PhoneNumber.number
-    # required, DataType itemReceipts and allowSyncOnPushComplete; the sixth, content's
-    # `additionalProperties: {}` against `true`, allows the same values and is no difference.
+    # The changes Codat made since: statuses, ErrorMessage.validation, PhoneNumber.number
+    # required, DataType itemReceipts, allowSyncOnPushComplete and the 2,000 cap on a page's
+    # pageSize; content's `additionalProperties: {}` against `true` allows the same values and
+    # is no difference, and the ISO4217 format is stated by the current spec only.
     assert [line.split(":")[0].split()[-1] for line in shown_lines] == [
         "ErrorMessage.validation",
         "create-customer",
@@ -218,4 +219,6 @@ def test_codats_2023_spec_differs_from_the_current_one_as_contributing_md_shows(
         "update-customer",
         "DataType",
         "PhoneNumber.number",
+        "Customers.pageSize",
+        "PushOperations.pageSize",
     ]
