@@ -134,6 +134,31 @@ class YamlEditor:
             return None
         return _yaml().load(entry["yaml"])["node"], entry["after"]
 
+    def revive(self, node: Any) -> None:
+        """Bring back, with our words, every retired schema a restored node refers to,
+        and those they refer to in turn."""
+        schemas = self.root["components"]["schemas"]
+        wanted: set[str] = set()
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            if isinstance(current, dict):
+                ref = current.get("$ref")
+                if isinstance(ref, str) and ref.startswith(SCHEMAS):
+                    name = ref.removeprefix(SCHEMAS)
+                    key = f"schemas/{name}"
+                    if name not in schemas and key in self.retired and name not in wanted:
+                        wanted.add(name)
+                        pending.append(_yaml().load(self.retired[key]["yaml"])["node"])
+                pending.extend(current.values())
+            elif isinstance(current, list):
+                pending.extend(current)
+        # In the order they were retired, each after the schema it followed then.
+        for key in [k for k in self.retired if k.removeprefix("schemas/") in wanted]:
+            restored = self.restore(key)
+            assert restored is not None
+            _insert_after(schemas, restored[1], key.removeprefix("schemas/"), restored[0])
+
     # Properties.
 
     def add_property(
@@ -142,6 +167,7 @@ class YamlEditor:
         restored = self.restore(label)
         if restored is not None:
             node = restored[0]
+            self.revive(node)
         else:
             node = self.materialize(codat, _pascal(label))
             node.fa.set_block_style()
@@ -358,10 +384,12 @@ class YamlEditor:
                 pending.extend(node)
         for kind in ("schemas", "parameters"):
             components = self.root["components"][kind]
-            for name in list(components):
+            # The key before each in the order of this pass, retired ones included: schemas
+            # retired together come back in the same order (see ``revive``).
+            keys = list(components)
+            for position, name in enumerate(keys):
                 if f"#/components/{kind}/{name}" not in reached:
-                    keys = list(components)
-                    after = keys[keys.index(name) - 1] if keys.index(name) else None
+                    after = keys[position - 1] if position else None
                     self.retire(f"{kind}/{name}", components.pop(name), after)
 
 
