@@ -24,7 +24,7 @@ import attrs
 import pytest
 import yaml
 from codegen import examples
-from codegen.spec_facts import Document, load
+from codegen.spec_facts import NOT_BOUND, Document, load
 
 from codat_sync_expenses import CodatSyncExpenses, errors, models
 from codat_sync_expenses.testing import FakeCodatServer, _customers
@@ -83,6 +83,21 @@ def test_each_operation_has_a_method_with_one_argument_per_parameter(op_id: str)
         f"{op_id}: the document no longer has these arguments of {method.__qualname__}; "
         "remove them (or add to SDK_OPTIONS if they are the SDK's own)"
     )
+
+
+def _unbound(lock: dict[str, Any]) -> list[str]:
+    """Operations Codat added on a bound resource (spec_update records them in the lock
+    file, as it cannot write a resource method) that are neither bound nor NOT_BOUND."""
+    return sorted(set(lock.get("operations_added", [])) - set(OPERATIONS) - NOT_BOUND)
+
+
+def test_each_operation_codat_added_on_a_bound_resource_is_bound_or_listed_as_not() -> None:
+    assert _unbound(LOCK) == [], (
+        "Codat added these operations: bind them (openapi/ and a resource method) "
+        "or list them in codegen/spec_facts.NOT_BOUND"
+    )
+    # What a spec_update after Codat added delete-customer leaves in the lock fails it.
+    assert _unbound({**LOCK, "operations_added": ["delete-customer"]}) == ["delete-customer"]
 
 
 def test_each_documented_error_status_has_its_typed_error() -> None:
