@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, cast
 
+import aiohttp
 import attrs
 import pytest
 import yaml
@@ -541,3 +542,22 @@ async def test_codats_iso4217_format_for_the_default_currency_is_checked_before_
             company_id=company.id, connection_id=company.connection_id, customer=customer
         )
     assert fake.requests_for("create-customer") == []
+
+
+async def test_the_fake_refuses_what_the_document_states_even_from_a_client_without_checks() -> (
+    None
+):
+    # A push from another client (no pre-push checks) meets the same rule at the fake.
+    fake = FakeCodatServer()
+    async with fake:
+        company_id = fake.add_company()
+        connection_id = fake.add_connection(company_id)
+        async with aiohttp.ClientSession() as session:
+            answer = await session.post(
+                f"{fake.url}/companies/{company_id}/connections/{connection_id}/push/customers",
+                json={"status": "Active", "defaultCurrency": "eur"},
+                headers={"Authorization": "Basic a2V5"},
+            )
+            body = await answer.json()
+    assert answer.status == 400
+    assert "customer.defaultCurrency must be an ISO 4217 currency code." in str(body)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .. import models
+from .._constraints import CONSTRAINTS
 from . import _listing, _push, _seed
 from ._responses import CodatHTTPError, bool_param, json_response, now, parse_json
 
@@ -207,10 +208,34 @@ def validation_errors(body: Any, customer_id: str | None = None) -> list[dict[st
     """
     problems: list[str] = []
     _check(body, CUSTOMER, "customer", problems)
+    if isinstance(body, dict):
+        _check_stated(body, problems)
     return [
         {"itemId": customer_id, "message": problem, "validatorName": "Customer"}
         for problem in problems
     ]
+
+
+def _check_stated(body: dict[str, Any], problems: list[str]) -> None:
+    """What the document states on a customer's own text fields beyond their type (lengths,
+    patterns, a currency code), read from the table the pre-push checks use too, so that
+    a constraint Codat adds reaches the fake with the next spec_update."""
+    for (schema, field), stated in CONSTRAINTS.items():
+        value = body.get(field) if schema == "Customer" else None
+        if not isinstance(value, str):
+            continue
+        where = f"customer.{field}"
+        if "maxLength" in stated and len(value) > stated["maxLength"]:
+            problems.append(f"{where} must be at most {stated['maxLength']} characters.")
+        if "minLength" in stated and len(value) < stated["minLength"]:
+            problems.append(f"{where} must be at least {stated['minLength']} characters.")
+        if "pattern" in stated and re.search(stated["pattern"], value) is None:
+            problems.append(f"{where} must match {stated['pattern']}.")
+        if stated.get("format") == "ISO4217" and not _CURRENCY.fullmatch(value):
+            problems.append(f"{where} must be an ISO 4217 currency code.")
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def _check(value: Any, rule: Rule, where: str, problems: list[str]) -> None:
