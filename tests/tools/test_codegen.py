@@ -106,3 +106,17 @@ def test_enums_are_str_enums_and_datetimes_are_datetimes() -> None:
     assert issubclass(models.CustomerStatus, enum.Enum)
     attrs.resolve_types(models.Customer)
     assert "datetime" in str(attrs.fields_dict(models.Customer)["modified_date"].type)
+
+
+def test_a_deprecated_field_says_so_where_editors_and_help_show_it(tmp_path: Path) -> None:
+    def deprecate_name(text: str) -> str:
+        document = yaml.safe_load(text)
+        document["components"]["schemas"]["Customer"]["properties"]["customerName"][
+            "deprecated"
+        ] = True
+        return yaml.safe_dump(document)
+
+    source = _generate(tmp_path, deprecate_name).read_text()
+    assert ":ivar customer_name: Display name. Deprecated by Codat." in source
+    assert '"""Display name. Deprecated by Codat."""' in source
+    assert source.count("Deprecated by Codat.") == 2  # that field only
