@@ -27,7 +27,7 @@ from codegen import examples
 from codegen.spec_facts import NOT_BOUND, Document, load
 
 from codat_sync_expenses import CodatSyncExpenses, errors, models
-from codat_sync_expenses.testing import FakeCodatServer, _customers
+from codat_sync_expenses.testing import FakeCodatServer, _customers, _push
 
 from ..conftest import API_KEY
 
@@ -98,6 +98,21 @@ def test_each_operation_codat_added_on_a_bound_resource_is_bound_or_listed_as_no
     )
     # What a spec_update after Codat added delete-customer leaves in the lock fails it.
     assert _unbound({**LOCK, "operations_added": ["delete-customer"]}) == ["delete-customer"]
+
+
+@pytest.mark.parametrize("op_id", sorted(OPERATIONS))
+def test_the_fake_reads_each_query_parameter_the_document_gives_an_operation(op_id: str) -> None:
+    _, _, operation, item = OPERATIONS[op_id]
+    documented = {
+        name for name, p in DOCUMENT.parameters(operation, item).items() if p["in"] == "query"
+    }
+    handled = {**_customers.QUERY_PARAMETERS, **_push.QUERY_PARAMETERS}
+    assert op_id in handled, f"the fake has no handler for {op_id}"
+    assert sorted(documented - handled[op_id]) == [], (
+        f"the fake ignores these query parameters of {op_id}: read them in its handler and "
+        "list them in QUERY_PARAMETERS (testing/_customers.py or testing/_push.py)"
+    )
+    assert sorted(handled[op_id] - documented) == [], "the fake reads parameters Codat lost"
 
 
 def test_each_documented_error_status_has_its_typed_error() -> None:

@@ -179,12 +179,23 @@ def routes(world: World) -> list[Route]:
 
     company = "/companies/{companyId}"
     push = company + "/connections/{connectionId}/push/customers"
+    # Each handler reads the query parameters QUERY_PARAMETERS names for it.
     return [
         ("GET", company + "/data/customers", "list-customers", list_customers),
         ("GET", company + "/data/customers/{customerId}", "get-customer", get_customer),
         ("POST", push, "create-customer", create_customer),
         ("PUT", push + "/{customerId}", "update-customer", update_customer),
     ]
+
+
+# The query parameters each operation's handler reads: the drift test fails when the
+# document gives an operation one the fake would ignore.
+QUERY_PARAMETERS: dict[str, frozenset[str]] = {
+    "list-customers": frozenset({"page", "pageSize", "query", "orderBy"}),
+    "get-customer": frozenset(),
+    "create-customer": frozenset({"timeoutInMinutes", "allowSyncOnPushComplete"}),
+    "update-customer": frozenset({"forceUpdate", "timeoutInMinutes", "allowSyncOnPushComplete"}),
+}
 
 
 async def _customer_body(request: web.Request, customer_id: str | None = None) -> dict[str, Any]:

@@ -193,6 +193,13 @@ def new_operation(
     }
 
 
+# The query parameters each operation's handler reads (see _customers.QUERY_PARAMETERS).
+QUERY_PARAMETERS: dict[str, frozenset[str]] = {
+    "list-push-operations": frozenset({"page", "pageSize", "query", "orderBy"}),
+    "get-push-operation": frozenset(),
+}
+
+
 def routes(world: World) -> list[Route]:
     """The push operation reads, as (method, path, operation id, handler)."""
 
