@@ -27,6 +27,12 @@ def version() -> str:
     return found.group(1)
 
 
+def set_version(value: str) -> None:
+    """Write ``value`` as the package's version (spec_update's suggestion)."""
+    text = VERSION.read_text()
+    VERSION.write_text(re.sub(r'__version__ = "[^"]+"', f'__version__ = "{value}"', text))
+
+
 def main(argv: list[str]) -> int:
     """Regenerate the models (options in pyproject's [tool.datamodel-codegen]), then the
     fast decoders (codegen/fast_decoders.py) and query fields (codegen/queries.py)

@@ -490,7 +490,11 @@ def main(argv: list[str] | None = None) -> int:
             d.tag == BREAKING or d.change.endswith("removed") for d in found
         )
         version = bump(generate.version(), breaking)
-        print(f"\nSuggested version: {version} ({'breaking' if breaking else 'compatible'})")
+        generate.set_version(version)
+        print(
+            f"\nSuggested version: {version} ({'breaking' if breaking else 'compatible'}), "
+            "written to src/codat_sync_expenses/_version.py"
+        )
         add_to_changelog(CHANGELOG, changelog_entry(spec.sha256, found, changes, version))
         print(f"Draft entry added to {CHANGELOG.name}; run `nox` for what the code must follow.")
     return 0

@@ -8,6 +8,7 @@ Codat's 2023-09-22 spec and back to the current one.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -178,10 +179,15 @@ def test_to_another_spec_and_back_is_byte_identical(tmp_path: Path) -> None:
     (tmp_path / "other.json").write_text(json.dumps(other.root))
     (tmp_path / "synced.json").write_text(json.dumps(synced.root))
 
+    version = tmp_path / "src" / "codat_sync_expenses" / "_version.py"
+    old_version = version.read_text()
     there = _run_update(tmp_path, tmp_path / "other.json")
     assert "\n".join(report(differences(_ours(), other.root))) in there
     assert "Models' public API:" in there
-    assert "Suggested version: " in there
+    suggested = there.split("Suggested version: ")[1].split()[0]
+    written = re.search(r'__version__ = "([^"]+)"', version.read_text())
+    assert written is not None
+    assert written[1] == suggested != re.findall(r'__version__ = "([^"]+)"', old_version)[0]
     assert models.read_bytes() != old_models
 
     back = _run_update(tmp_path, tmp_path / "synced.json")
