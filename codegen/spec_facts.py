@@ -79,8 +79,13 @@ def load(source: str) -> Spec:
         root = yaml.load(text, Loader=_StringDatesLoader)  # noqa: S506 - a safe loader
     if not isinstance(root, dict) or "paths" not in root:
         raise ValueError(f"{source} is not an OpenAPI document (no 'paths')")
+    return Spec(root, content_hash(root))
+
+
+def content_hash(root: dict[str, Any]) -> str:
+    """The SHA-256 of a spec's content, whatever its file format and key order."""
     canonical = json.dumps(root, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return Spec(root, hashlib.sha256(canonical.encode()).hexdigest())
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Editor(Protocol):
@@ -548,6 +553,42 @@ def _parameter_facts(parameter: dict[str, Any]) -> dict[str, Any]:
     facts = {"in": parameter["in"], "required": bool(parameter.get("required"))}
     facts.update({k: schema[k] for k in PARAMETER_FACTS if k in schema})
     return facts
+
+
+def trimmed(codat: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
+    """Codat's spec cut to what the facts are read from: the operations on the resources
+    our document binds, and every component they reach. ``spec_update`` keeps it as
+    openapi/codat-spec.trimmed.json, so the tools' tests always have the synced spec."""
+    nouns = {_noun(op_id) for op_id in Document(ours).operations()}
+    paths: dict[str, Any] = {}
+    for path, item in codat.get("paths", {}).items():
+        kept = {
+            key: value
+            for key, value in item.items()
+            if key not in HTTP_METHODS
+            or (isinstance(value, dict) and _noun(str(value.get("operationId", ""))) in nouns)
+        }
+        if any(key in HTTP_METHODS for key in kept):
+            paths[path] = kept
+    components: dict[str, dict[str, Any]] = {}
+    pending: list[Any] = [paths, codat.get("security")]
+    source = Document(codat)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/"):
+                # A ref may point inside a component (.../Customer/definitions/x): keep it whole.
+                kind, name = ref.removeprefix("#/components/").split("/")[:2]
+                if name not in components.setdefault(kind, {}):
+                    components[kind][name] = source.pointer(f"#/components/{kind}/{name}")
+                    pending.append(components[kind][name])
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    components["securitySchemes"] = codat.get("components", {}).get("securitySchemes", {})
+    kept_root: dict[str, Any] = {k: codat[k] for k in ("openapi", "info", "security") if k in codat}
+    return {**kept_root, "paths": paths, "components": components}
 
 
 def differences(ours: dict[str, Any], codat: dict[str, Any]) -> list[Difference]:

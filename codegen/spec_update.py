@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -38,15 +39,18 @@ from .spec_facts import (
     Difference,
     Document,
     canon,
+    content_hash,
     differences,
     load,
     report,
     shape,
+    trimmed,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT = ROOT / "openapi" / "customers.yaml"
 LOCK = ROOT / "openapi" / "codat-spec.lock.json"
+TRIMMED = ROOT / "openapi" / "codat-spec.trimmed.json"
 CHANGELOG = ROOT / "CHANGELOG.md"
 PLACEHOLDER = "TODO(spec_update) describe this in our own words."
 # Formats that change a generated type; Codat's others (ISO4217, ...) are prose.
@@ -468,17 +472,23 @@ def main(argv: list[str] | None = None) -> int:
     after, left = apply(codat, before, lock["retired"])
     old_models = generate.MODELS.read_text()
     DOCUMENT.write_text(after)
+    # What we keep, and identify the sync by: the part of Codat's spec the facts come from,
+    # so the same facts give the same hash whether the whole spec or that part was read.
+    trim = trimmed(spec.root, yaml.safe_load(after))
+    sha256 = content_hash(trim)
+    # In Codat's own key order: where a new property goes follows it.
+    TRIMMED.write_text(json.dumps(trim, indent=1, ensure_ascii=False) + "\n")
     # Operations Codat added on a resource we bind: the drift test fails until each is
     # bound or listed in spec_facts.NOT_BOUND (spec_update cannot write a resource method).
     unbound = sorted(d.path for d in left if d.change.startswith("operation added"))
-    synced = {**lock, "codat_spec_sha256": spec.sha256, "operations_added": unbound}
+    synced = {**lock, "codat_spec_sha256": sha256, "operations_added": unbound}
     if not unbound:
         synced.pop("operations_added")
     LOCK.write_text(json.dumps(synced, indent=2, sort_keys=True) + "\n")
     examples.write(spec.root)
     generate.main([])
     changes = api_diff.compare(old_models, generate.MODELS.read_text())
-    print(f"Codat's spec {spec.sha256[:12]} ({args.spec}):")
+    print(f"Codat's spec {sha256[:12]} ({args.spec}):")
     print("\n".join(report(found)) or "no differences in the facts we bind")
     print("\nModels' public API:")
     print("\n".join(f"  {change}" for change in changes) or "  unchanged")
@@ -495,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
             f"\nSuggested version: {version} ({'breaking' if breaking else 'compatible'}), "
             "written to src/codat_sync_expenses/_version.py"
         )
-        add_to_changelog(CHANGELOG, changelog_entry(spec.sha256, found, changes, version))
+        add_to_changelog(CHANGELOG, changelog_entry(sha256, found, changes, version))
         print(f"Draft entry added to {CHANGELOG.name}; run `nox` for what the code must follow.")
     return 0
 
