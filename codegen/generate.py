@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from codegen import constraints, fast_decoders, queries
@@ -38,14 +39,35 @@ def main(argv: list[str]) -> int:
     fast decoders (codegen/fast_decoders.py) and query fields (codegen/queries.py)
     derived from those models, and the constraints table codegen/constraints.py
     reads from the document."""
-    check = ["--check"] if "--check" in argv else []
-    # The generator's own entry point; it reads its options from pyproject.toml in ROOT.
-    command = [sys.executable, "-m", "datamodel_code_generator", *check]
-    models = subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
-    if models != 0:
-        return models
+    check = "--check" in argv
+    with tempfile.TemporaryDirectory() as folder:
+        # The generator's own entry point, with its options from pyproject.toml in ROOT;
+        # it writes beside, and the models get their __all__ before they are compared.
+        drafted = Path(folder) / "models.py"
+        command = [sys.executable, "-m", "datamodel_code_generator", "--output", str(drafted)]
+        failed = subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
+        if failed:
+            return failed
+        # Formatted again under ROOT: the draft, written outside it, missed our ruff settings.
+        text = fast_decoders.format_source(with_all(drafted.read_text()), MODELS)
+    stale = check and (not MODELS.exists() or MODELS.read_text() != text)
+    if stale:
+        print("stale generated code (run `nox -s codegen`): models.py", file=sys.stderr)
+    elif not check:
+        MODELS.write_text(text)
     derived = (fast_decoders.main, constraints.main, queries.main)
-    return max([generate(check=bool(check)) for generate in derived])
+    return max([int(stale), *(generate(check=check) for generate in derived)])
+
+
+def with_all(source: str) -> str:
+    """``source`` with an ``__all__`` of its classes, after the imports, so that a star
+    import and the docs take the models and nothing the module imports."""
+    names = re.findall(r"^class (\w+)", source, flags=re.MULTILINE)
+    listing = "".join(f'    "{name}",\n' for name in sorted(names))
+    block = f"__all__ = [\n{listing}]\n\n\n"
+    first = re.search(r"^(class |@)", source, flags=re.MULTILINE)
+    assert first is not None, "the generator wrote no class"
+    return source[: first.start()] + block + source[first.start() :]
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ PUBLIC_MODULES = [
     "codat_sync_expenses",
     "codat_sync_expenses.errors",
     "codat_sync_expenses.limits",
+    "codat_sync_expenses.models",
     "codat_sync_expenses.redis_limits",
     "codat_sync_expenses.queries",
     "codat_sync_expenses.query",

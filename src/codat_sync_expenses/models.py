@@ -2,6 +2,8 @@
 # (datamodel-code-generator with the attrs template in codegen/templates).
 # Do not edit: change the OpenAPI document and regenerate.
 
+"""Codat's customers and push operations as keyword-only attrs classes, and their enums."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,6 +11,33 @@ from enum import Enum
 from typing import Any
 
 import attrs
+
+__all__ = [
+    "Address",
+    "AddressType",
+    "Contact",
+    "CreateCustomerResponse",
+    "Customer",
+    "CustomerStatus",
+    "Customers",
+    "DataType",
+    "ErrorMessage",
+    "HalRef",
+    "Links",
+    "Metadata",
+    "PhoneNumber",
+    "PhoneNumberType",
+    "PushChangeType",
+    "PushOperation",
+    "PushOperationChange",
+    "PushOperationRef",
+    "PushOperationStatus",
+    "PushOperations",
+    "SupplementalData",
+    "UpdateCustomerResponse",
+    "Validation",
+    "ValidationItem",
+]
 
 
 class CustomerStatus(str, Enum):

@@ -120,3 +120,16 @@ def test_a_deprecated_field_says_so_where_editors_and_help_show_it(tmp_path: Pat
     assert ":ivar customer_name: Display name. Deprecated by Codat." in source
     assert '"""Display name. Deprecated by Codat."""' in source
     assert source.count("Deprecated by Codat.") == 2  # that field only
+
+
+def test_the_models_all_lists_every_model_and_nothing_imported() -> None:
+    from codat_sync_expenses import models
+
+    defined = {
+        name
+        for name, value in vars(models).items()
+        if isinstance(value, type) and value.__module__ == models.__name__
+    }
+    assert sorted(models.__all__) == sorted(defined)
+    assert "attrs" not in models.__all__
+    assert "datetime" not in models.__all__
