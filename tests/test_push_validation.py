@@ -494,6 +494,9 @@ def _values(hint: Any) -> st.SearchStrategy[Any]:
         Any: _JSON,
         str: st.text(),
         bool: st.booleans(),
+        # A model field may become a number when Codat's spec changes: any int64 or finite float.
+        int: st.integers(min_value=-(2**63), max_value=2**63 - 1),
+        float: st.floats(allow_nan=False, allow_infinity=False),
         datetime: st.datetimes(timezones=st.none() | st.just(timezone.utc)),
     }
     return simple[hint]

@@ -26,8 +26,9 @@ import yaml
 from codegen import examples
 from codegen.spec_facts import NOT_BOUND, Document, load
 
-from codat_sync_expenses import CodatSyncExpenses, errors, models
+from codat_sync_expenses import CodatSyncExpenses, errors, models, serialization
 from codat_sync_expenses.testing import FakeCodatServer, _customers, _push
+from codat_sync_expenses.testing._seed import generated_customer
 
 from ..conftest import API_KEY
 
@@ -166,6 +167,48 @@ def test_the_fakes_enum_values_are_the_models(
     fake_values: set[str], model: type[enum.Enum]
 ) -> None:
     assert fake_values == {member.value for member in model}, f"update the fake's {model.__name__}"
+
+
+def test_the_fakes_generated_customers_fit_the_models() -> None:
+    # A type Codat changes (postalCode to integer, say) must reach the fake's seed.
+    refused = []
+    for index in range(300):
+        try:
+            serialization.from_dict(generated_customer(11, index), models.Customer)
+        except serialization.DecodeError as exc:
+            refused.append(str(exc))
+    assert refused[:1] == [], "make testing/_seed.py generate what the models now hold"
+
+
+def _rule_kinds(rules: dict[str, Any], cls: type, path: str) -> list[str]:
+    """Where the fake's validation rules (testing/_customers.py) and the models disagree
+    on a field's kind: text, a list, an object, an enum or a date."""
+    hints = typing.get_type_hints(cls)
+    fields = {str(f.metadata.get("json", f.name)): hints[f.name] for f in attrs.fields(cls)}
+    found = []
+    for name, rule in rules.items():
+        hint = fields.get(name)
+        if hint is None:
+            found.append(f"{path}.{name}: no such field in the models")
+            continue
+        inner = next((a for a in typing.get_args(hint) if a is not type(None)), hint)
+        if isinstance(rule, str) and rule.startswith("str") and inner is not str:
+            found.append(f"{path}.{name}: the fake checks text, the models hold {inner}")
+        elif isinstance(rule, dict) and attrs.has(inner):
+            found += _rule_kinds(rule, inner, f"{path}.{name}")
+        elif isinstance(rule, tuple) and rule[0] == "list?":
+            item = typing.get_args(inner)[0] if typing.get_origin(inner) is list else None
+            if item is None:
+                found.append(f"{path}.{name}: the fake checks a list, the models hold {inner}")
+            elif isinstance(rule[1], dict):
+                found += _rule_kinds(rule[1], item, f"{path}.{name}[]")
+    return found
+
+
+def test_the_fakes_validation_rules_check_the_kinds_the_models_hold() -> None:
+    assert _rule_kinds(_customers.CUSTOMER, models.Customer, "customer") == [], (
+        "update the rules in testing/_customers.py (CUSTOMER and the rules it nests)"
+    )
 
 
 def _unknown_keys(data: Any, cls: Any, path: str) -> list[str]:
