@@ -369,7 +369,7 @@ class Customer:
     :ivar customer_name: Display name.
     :ivar contact_name: Name of the main contact.
     :ivar email_address: Main email address.
-    :ivar default_currency: ISO 4217 currency code.
+    :ivar default_currency: ISO 4217 currency code. Format: ISO4217.
     :ivar phone: Main phone number.
     :ivar addresses: Postal addresses.
     :ivar contacts: People to contact at the customer.
@@ -392,7 +392,7 @@ class Customer:
     email_address: str | None = attrs.field(default=None, metadata={"json": "emailAddress"})
     """Main email address."""
     default_currency: str | None = attrs.field(default=None, metadata={"json": "defaultCurrency"})
-    """ISO 4217 currency code."""
+    """ISO 4217 currency code. Format: ISO4217."""
     phone: str | None = None
     """Main phone number."""
     addresses: list[Address] | None = None
@@ -424,7 +424,7 @@ class Customers:
     """One page of customers.
 
     :ivar page_number: This page, from 1.
-    :ivar page_size: Records per page.
+    :ivar page_size: Records per page. At most 2000.
     :ivar total_results: Records across all pages.
     :ivar links: Links to this page and its neighbours.
     :ivar results: The customers on this page.
@@ -433,7 +433,7 @@ class Customers:
     page_number: int = attrs.field(metadata={"json": "pageNumber"})
     """This page, from 1."""
     page_size: int = attrs.field(metadata={"json": "pageSize"})
-    """Records per page."""
+    """Records per page. At most 2000."""
     total_results: int = attrs.field(metadata={"json": "totalResults"})
     """Records across all pages."""
     links: Links = attrs.field(metadata={"json": "_links"})
@@ -446,26 +446,26 @@ class Customers:
 class PushOperation:
     """The state of a write that Codat pushes to the accounting software.
 
-    :ivar company_id: The company's id.
-    :ivar push_operation_key: The push's key, to look it up again.
-    :ivar data_connection_key: The connection the push went through.
+    :ivar company_id: The company's id. Format: uuid.
+    :ivar push_operation_key: The push's key, to look it up again. Format: uuid.
+    :ivar data_connection_key: The connection the push went through. Format: uuid.
     :ivar requested_on_utc: When the push was asked for.
     :ivar status: Where the push stands.
     :ivar status_code: The HTTP status Codat gave the push.
     :ivar changes: The records the push changed.
     :ivar data_type: The data type pushed.
     :ivar completed_on_utc: When the push settled.
-    :ivar timeout_in_minutes: How long the push may stay pending.
+    :ivar timeout_in_minutes: How long the push may stay pending. A 32-bit integer.
     :ivar error_message: Why the push failed, when it did.
     :ivar validation: Validation errors and warnings on the push.
     """
 
     company_id: str = attrs.field(metadata={"json": "companyId"})
-    """The company's id."""
+    """The company's id. Format: uuid."""
     push_operation_key: str = attrs.field(metadata={"json": "pushOperationKey"})
-    """The push's key, to look it up again."""
+    """The push's key, to look it up again. Format: uuid."""
     data_connection_key: str = attrs.field(metadata={"json": "dataConnectionKey"})
-    """The connection the push went through."""
+    """The connection the push went through. Format: uuid."""
     requested_on_utc: datetime = attrs.field(metadata={"json": "requestedOnUtc"})
     """When the push was asked for."""
     status: PushOperationStatus
@@ -483,7 +483,7 @@ class PushOperation:
     timeout_in_minutes: int | None = attrs.field(
         default=None, metadata={"json": "timeoutInMinutes"}
     )
-    """How long the push may stay pending."""
+    """How long the push may stay pending. A 32-bit integer."""
     error_message: str | None = attrs.field(default=None, metadata={"json": "errorMessage"})
     """Why the push failed, when it did."""
     validation: Validation | None = None
@@ -495,7 +495,7 @@ class PushOperations:
     """One page of push operations.
 
     :ivar page_number: This page, from 1.
-    :ivar page_size: Records per page.
+    :ivar page_size: Records per page. At most 2000.
     :ivar total_results: Records across all pages.
     :ivar links: Links to this page and its neighbours.
     :ivar results: The push operations on this page.
@@ -504,7 +504,7 @@ class PushOperations:
     page_number: int = attrs.field(metadata={"json": "pageNumber"})
     """This page, from 1."""
     page_size: int = attrs.field(metadata={"json": "pageSize"})
-    """Records per page."""
+    """Records per page. At most 2000."""
     total_results: int = attrs.field(metadata={"json": "totalResults"})
     """Records across all pages."""
     links: Links = attrs.field(metadata={"json": "_links"})

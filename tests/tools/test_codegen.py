@@ -133,3 +133,18 @@ def test_the_models_all_lists_every_model_and_nothing_imported() -> None:
     assert sorted(models.__all__) == sorted(defined)
     assert "attrs" not in models.__all__
     assert "datetime" not in models.__all__
+
+
+def test_what_the_document_states_on_a_field_reaches_its_docstrings() -> None:
+    from codegen.generate import MODELS, with_constraints
+
+    from codat_sync_expenses import models
+
+    assert "Format: ISO4217." in (models.Customer.__doc__ or "")  # Codat states it today
+    assert "A 32-bit integer." in (models.PushOperation.__doc__ or "")
+    stated = with_constraints(
+        MODELS.read_text(), {("Customer", "customerName"): {"maxLength": 100}}
+    )
+    assert ":ivar customer_name: Display name. At most 100 characters." in stated
+    assert '"""Display name. At most 100 characters."""' in stated
+    assert stated.count("At most 100 characters.") == 2  # that field only
