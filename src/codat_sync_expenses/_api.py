@@ -14,7 +14,8 @@ from . import _converter, _decode, _raw
 from . import _params as check
 from ._constants import BODY_EXCERPT_CHARS
 from ._redact import Redactor
-from ._transport import Response, Transport, retry_after_seconds
+from ._retry import retry_after_seconds
+from ._transport import Response, Transport
 from .errors import STATUS_ERRORS, APIStatusError, CodatError, RedirectError, ResponseDecodeError
 from .models import ErrorMessage
 

@@ -25,7 +25,8 @@ from ._constants import (
     DEFAULT_MAX_RETRY_WAIT,
     DEFAULT_TIMEOUT,
 )
-from ._transport import RetryPolicy, Secret, Transport
+from ._retry import RetryPolicy
+from ._transport import Secret, Transport
 from ._version import __version__
 from .limits import CODAT_MAX_IN_FLIGHT, CompanyLimiter, LocalCompanyLimiter
 from .resources.customers import CustomersResource

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Awaitable, Callable
 
 from . import _clock
+from ._retry import backoff
 from .errors import PushOperationFailedError, PushOperationTimedOutError, PushWaitTimeoutError
 from .models import PushOperation, PushOperationStatus
 
@@ -15,8 +15,6 @@ POLL_MAX = 30.0
 DEFAULT_MAX_WAIT = 15 * 60.0
 # Waiting a little past a push's own timeout lets Codat's TimedOut arrive before our deadline.
 TIMEOUT_GRACE = 60.0
-# POLL_MAX is reached after 5 doublings; more would only risk a float overflow.
-MAX_DOUBLINGS = 32
 # Codat's timeoutInMinutes is an int32; a larger one from a server is read as this.
 MAX_TIMEOUT_MINUTES = 2**31 - 1
 
@@ -57,17 +55,11 @@ async def wait(
                 push_operation=latest,
             )
         attempt += 1
-        await _clock.sleep(min(_backoff(attempt), limit - waited))
+        # Equal jitter: never under half the step, so polls spread without hammering early.
+        pause = backoff(attempt, initial=POLL_INITIAL, cap=POLL_MAX, floor_half=True)
+        await _clock.sleep(min(pause, limit - waited))
         latest = await poll()
     return _settled(latest)
-
-
-def _backoff(attempt: int) -> float:
-    # Exponential up to POLL_MAX, with equal jitter: never below half the step,
-    # so polls spread out without hammering Codat early.
-    # The exponent is capped too: 2.0 ** 1024 overflows (poll 1,025 of a day-long push).
-    step = min(POLL_MAX, POLL_INITIAL * 2.0 ** min(attempt - 1, MAX_DOUBLINGS))
-    return step / 2 + random.uniform(0, step / 2)  # noqa: S311 - jitter, not security
 
 
 def _settled(push_operation: PushOperation) -> PushOperation:

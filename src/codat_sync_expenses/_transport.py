@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import enum
 import functools
 import logging
 import math
-import random
 import re
 import time
 import zlib
@@ -31,14 +29,11 @@ from yarl import URL
 
 from . import _clock
 from ._constants import (
-    BACKOFF_INITIAL,
-    BACKOFF_MAX,
     DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_MAX_RETRY_WAIT,
     FRESH_PUSHES_AFTER_LOSS,
     PUSH_IDLE_REUSE,
 )
+from ._retry import RetryPolicy, backoff, may_retry, retry_after_seconds
 from ._slots import Slots
 from .errors import (
     APIConnectionError,
@@ -53,17 +48,10 @@ from .limits import CompanyLimiter
 
 logger = logging.getLogger("codat_sync_expenses")
 
-# Statuses worth another try for a request that may safely run twice (GET).
-RETRY_STATUSES_IDEMPOTENT = frozenset({429, 500, 502, 503, 504})
-# Statuses that prove a push was not processed, so it may be sent again.
-RETRY_STATUSES_UNPROCESSED = frozenset({429, 503})
 # The timeout a server announces in its Keep-Alive header, in seconds.
 _KEEP_ALIVE_TIMEOUT = re.compile(r"\btimeout\s*=\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
 # Only encodings the SDK can decode within max_response_bytes (zlib streams).
 ACCEPT_ENCODING = "gzip, deflate"
-# Backoff doubles at most this often: BACKOFF_MAX is reached long before, and a
-# float power of 2 overflows past 1,023 doublings (a call with a huge max_retries).
-MAX_DOUBLINGS = 32
 
 
 class _State(enum.Enum):
@@ -80,14 +68,6 @@ class Response:
     # Neither is shown: an error page, or a header, may echo the key.
     headers: Mapping[str, str] = attrs.field(repr=False)
     body: bytes = attrs.field(repr=False)
-
-
-@attrs.frozen
-class RetryPolicy:
-    """How often and how long to retry; ``max_wait`` caps the sleep summed over retries."""
-
-    max_retries: int = DEFAULT_MAX_RETRIES
-    max_wait: float = DEFAULT_MAX_RETRY_WAIT
 
 
 class Secret(str):
@@ -149,24 +129,6 @@ _BORROWED_SESSION_OVERRIDES: dict[str, Any] = {
     "middlewares": (_send_once,),
 }
 _NO_SLOT: AbstractAsyncContextManager[None] = contextlib.nullcontext()
-
-
-def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Parse ``Retry-After`` as seconds or an HTTP date; None when absent or unreadable."""
-    value = headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 class Transport:
@@ -363,7 +325,6 @@ class Transport:
         timeout = self._timeout if timeout is None else timeout
         retries_left = self._retry.max_retries if max_retries is None else max_retries
         wait_left = self._retry.max_wait
-        retry_statuses = RETRY_STATUSES_IDEMPOTENT if idempotent else RETRY_STATUSES_UNPROCESSED
         limiter = self._limiter
         attempt = 0
         while True:
@@ -391,19 +352,27 @@ class Transport:
                 outcome = exc
             if isinstance(outcome, Response):
                 status: int | None = outcome.status
-                retryable = outcome.status in retry_statuses
-                after = retry_after_seconds(outcome.headers) if retryable else None
+                sent, certificate_failed = True, False
             else:
-                status = None
-                # A certificate that does not verify will not verify next time either.
-                retryable = (idempotent or not outcome.request_sent) and not isinstance(
+                status, sent = None, outcome.request_sent
+                certificate_failed = isinstance(
                     outcome.__cause__, aiohttp.ClientConnectorCertificateError
                 )
-                after = None
+            retryable = may_retry(
+                idempotent=idempotent,
+                status=status,
+                request_sent=sent,
+                certificate_failed=certificate_failed,
+            )
+            after = (
+                retry_after_seconds(outcome.headers)
+                if retryable and isinstance(outcome, Response)
+                else None
+            )
             if logger.isEnabledFor(logging.DEBUG):
                 self._log(method, path, status, started, attempt)
             if retryable and retries_left > 0:
-                delay = self._backoff(attempt) if after is None else after
+                delay = backoff(attempt) if after is None else after
                 if delay <= wait_left:
                     retries_left -= 1
                     wait_left -= delay
@@ -441,12 +410,6 @@ class Transport:
             for wait in waits:
                 wait.cancel()
         return closing.is_set()
-
-    @staticmethod
-    def _backoff(attempt: int) -> float:
-        # Exponential backoff with full jitter.
-        step = BACKOFF_INITIAL * 2.0 ** min(attempt - 1, MAX_DOUBLINGS)
-        return random.uniform(0, min(BACKOFF_MAX, step))  # noqa: S311
 
     @staticmethod
     def _log(method: str, path: str, status: int | None, started: float, attempt: int) -> None:

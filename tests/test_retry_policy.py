@@ -1,0 +1,69 @@
+"""The retry policy on its own: what may run again and how long to wait, without a socket."""
+
+from __future__ import annotations
+
+import email.utils
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from codat_sync_expenses._retry import backoff, may_retry, retry_after_seconds
+
+NOW = 1_700_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("idempotent", "status", "sent", "certificate", "expected"),
+    [
+        (True, 503, True, False, True),  # a read: any transient status
+        (True, 500, True, False, True),
+        (True, 404, True, False, False),  # not transient
+        (False, 503, True, False, True),  # a push: only statuses that prove it unprocessed
+        (False, 429, True, False, True),
+        (False, 500, True, False, False),  # may have happened
+        (False, 502, True, False, False),
+        (True, None, True, False, True),  # a read with no answer
+        (False, None, True, False, False),  # a push sent with no answer: may have happened
+        (False, None, False, False, True),  # a push never sent
+        (True, None, False, True, False),  # a certificate that failed fails again
+    ],
+)
+def test_what_may_run_again(
+    idempotent: bool, status: int | None, sent: bool, certificate: bool, expected: bool
+) -> None:
+    assert (
+        may_retry(
+            idempotent=idempotent, status=status, request_sent=sent, certificate_failed=certificate
+        )
+        is expected
+    )
+
+
+@given(attempt=st.integers(min_value=1, max_value=100_000))
+def test_backoff_is_full_jitter_up_to_the_cap_and_never_overflows(attempt: int) -> None:
+    step = min(8.0, 0.5 * 2.0 ** min(attempt - 1, 32))
+    assert 0.0 <= backoff(attempt) <= step
+    polled = backoff(attempt, initial=1.0, cap=30.0, floor_half=True)
+    poll_step = min(30.0, 2.0 ** min(attempt - 1, 32))
+    assert poll_step / 2 <= polled <= poll_step
+    assert math.isfinite(polled)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("7", 7.0),
+        ("0.25", 0.25),
+        ("-3", 0.0),  # never a negative wait
+        (email.utils.formatdate(NOW + 42, usegmt=True), 42.0),
+        (email.utils.formatdate(NOW - 42, usegmt=True), 0.0),
+        ("Wed, 21 Oct 2015 07:28:00", None),  # a date without a zone is not one
+        ("soon", None),
+        (None, None),
+    ],
+)
+def test_retry_after_as_seconds_or_an_http_date(value: str | None, expected: float | None) -> None:
+    headers = {} if value is None else {"Retry-After": value}
+    assert retry_after_seconds(headers, now=NOW) == expected
