@@ -14,14 +14,13 @@ property's type.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from codegen.fast_decoders import format_source
+from codegen.fast_decoders import format_source, write_or_check
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT = ROOT / "openapi" / "customers.yaml"
@@ -163,11 +162,6 @@ def render(document: Mapping[str, Any]) -> str:
 
 def main(*, check: bool) -> int:
     """Write ``_constraints.py``, or with ``check`` report it stale; 1 if stale."""
-    text = format_source(render(yaml.safe_load(DOCUMENT.read_text())), OUTPUT)
-    if not check:
-        OUTPUT.write_text(text)
-        return 0
-    if OUTPUT.exists() and OUTPUT.read_text() == text:
-        return 0
-    print("stale generated code (run `nox -s codegen`): _constraints.py", file=sys.stderr)
-    return 1
+    return write_or_check(
+        OUTPUT, format_source(render(yaml.safe_load(DOCUMENT.read_text())), OUTPUT), check=check
+    )

@@ -468,6 +468,17 @@ def format_source(source: str, path: Path) -> str:
     ).stdout
 
 
+def write_or_check(path: Path, text: str, *, check: bool) -> int:
+    """Write a generated file, or with ``check`` say whether it is stale: 1 if so."""
+    if not check:
+        path.write_text(text)
+        return 0
+    if path.exists() and path.read_text() == text:
+        return 0
+    print(f"stale generated code (run `nox -s codegen`): {path.relative_to(ROOT)}", file=sys.stderr)
+    return 1
+
+
 def main(*, check: bool) -> int:
     """Write both generated modules, or with ``check`` report the stale ones; 1 if any."""
     classes = _models(import_file(MODELS, "_models_for_codegen"))
@@ -475,16 +486,10 @@ def main(*, check: bool) -> int:
         PACKAGE / "_fast_dicts.py": render_dicts(classes),
         PACKAGE / "_fast_mirror.py": render_mirror(classes),
     }
-    stale = []
-    for path, source in outputs.items():
-        text = format_source(source, path)
-        if not check:
-            path.write_text(text)
-        elif not path.exists() or path.read_text() != text:
-            stale.append(str(path.relative_to(ROOT)))
-    if stale:
-        print(f"stale generated code (run `nox -s codegen`): {', '.join(stale)}", file=sys.stderr)
-    return 1 if stale else 0
+    return max(
+        write_or_check(path, format_source(source, path), check=check)
+        for path, source in outputs.items()
+    )
 
 
 if __name__ == "__main__":

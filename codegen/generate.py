@@ -57,13 +57,9 @@ def main(argv: list[str]) -> int:
         stated = constraints.constraints_of(yaml.safe_load(DOCUMENT.read_text()))
         text = with_all(with_constraints(drafted.read_text(), stated))
         text = fast_decoders.format_source(text, MODELS)
-    stale = check and (not MODELS.exists() or MODELS.read_text() != text)
-    if stale:
-        print("stale generated code (run `nox -s codegen`): models.py", file=sys.stderr)
-    elif not check:
-        MODELS.write_text(text)
+    stale = fast_decoders.write_or_check(MODELS, text, check=check)
     derived = (fast_decoders.main, constraints.main, queries.main)
-    return max([int(stale), *(generate(check=check) for generate in derived)])
+    return max([stale, *(generate(check=check) for generate in derived)])
 
 
 # How a field's docstring says what the document states beyond its type.

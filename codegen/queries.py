@@ -11,7 +11,6 @@ objects are left out: Codat's query language cannot filter on them.
 from __future__ import annotations
 
 import enum
-import sys
 import types
 import typing
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from codegen.fast_decoders import MODELS, PACKAGE, format_source, import_file
+from codegen.fast_decoders import MODELS, PACKAGE, format_source, import_file, write_or_check
 
 OUTPUT = PACKAGE / "queries.py"
 # Model -> the module-level name of its fields: what a listing's query filters on.
@@ -122,11 +121,4 @@ def _instance(cls: str, name: str) -> str:
 
 def main(*, check: bool) -> int:
     """Write ``queries.py``, or with ``check`` report it stale; 1 if stale."""
-    text = format_source(render(), OUTPUT)
-    if not check:
-        OUTPUT.write_text(text)
-        return 0
-    if OUTPUT.exists() and OUTPUT.read_text() == text:
-        return 0
-    print("stale generated code (run `nox -s codegen`): queries.py", file=sys.stderr)
-    return 1
+    return write_or_check(OUTPUT, format_source(render(), OUTPUT), check=check)
