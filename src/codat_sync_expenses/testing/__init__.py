@@ -14,8 +14,9 @@ a test asks for one of its fixtures.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .. import _lazy
 
 if TYPE_CHECKING:
     from ._clock import VirtualClock, virtual_time
@@ -51,13 +52,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value  # looked up once
-    return value
+__getattr__ = _lazy.loader(__name__, _HOMES)
 
 
 def __dir__() -> list[str]:
