@@ -22,12 +22,14 @@ def test_conditions_render_codats_query_language() -> None:
     assert str((customers.modified_date >= SINCE) & active) == (
         "modifiedDate>=2023-06-01T00:00:00Z&&status=Active"
     )
-    # && binds tighter than ||, so an || joined by && is braced, and only then.
+    # A group joined by the other operator is braced, so the query means the same
+    # whichever of && and || binds tighter; a group joined by its own is not.
     either = (customers.customer_name == "Acme Ltd") | customers.tax_number.contains("GB")
     assert str(either & active) == "{customerName=Acme Ltd||taxNumber~GB}&&status=Active"
     assert str(active | (either & active)) == (
-        "status=Active||{customerName=Acme Ltd||taxNumber~GB}&&status=Active"
+        "status=Active||{{customerName=Acme Ltd||taxNumber~GB}&&status=Active}"
     )
+    assert str(either | active) == "customerName=Acme Ltd||taxNumber~GB||status=Active"
     assert str(customers.metadata.is_deleted != True) == "metadata.isDeleted!=true"  # noqa: E712
     assert str(push_operations.status_code < 300) == "statusCode<300"
     assert str(push_operations.status == PushOperationStatus.TIMED_OUT) == "status=TimedOut"

@@ -24,17 +24,17 @@ _RESERVED = ("&&", "||", "{", "}")
 class Condition:
     """A filter on a listing; ``a & b`` needs both, ``a | b`` either; ``str()`` is the query."""
 
-    __slots__ = ("_any_of", "_text")
+    __slots__ = ("_joiner", "_text")
 
-    def __init__(self, text: str, *, any_of: bool = False) -> None:
+    def __init__(self, text: str, *, joiner: str = "") -> None:
         self._text = text
-        self._any_of = any_of  # an ``||`` at the top: braced when joined by ``&&``
+        self._joiner = joiner  # "&&" or "||" at the top level; "" for one clause
 
     def __and__(self, other: Condition) -> Condition:
-        return Condition(f"{self._braced()}&&{_condition(other)._braced()}")
+        return self._join("&&", _condition(other))
 
     def __or__(self, other: Condition) -> Condition:
-        return Condition(f"{self._text}||{_condition(other)._text}", any_of=True)
+        return self._join("||", _condition(other))
 
     def __str__(self) -> str:
         return self._text
@@ -46,8 +46,11 @@ class Condition:
         # `a == b and c` would silently drop a condition: Python's `and` is not `&`.
         raise TypeError("combine conditions with & and |, not `and` / `or`")
 
-    def _braced(self) -> str:
-        return f"{{{self._text}}}" if self._any_of else self._text
+    def _join(self, joiner: str, other: Condition) -> Condition:
+        # A group joined by the other operator is braced: the query never depends on
+        # which of && and || binds tighter.
+        parts = (p._text if p._joiner in ("", joiner) else f"{{{p._text}}}" for p in (self, other))
+        return Condition(joiner.join(parts), joiner=joiner)
 
 
 def _condition(value: object) -> Condition:
