@@ -184,6 +184,10 @@ def test_a_fault_or_outcome_the_fake_could_not_serve_is_refused_when_made(
         (lambda fake, c: fake.inject("get-customer", Fault.hang(), times=10**14), "times must"),
         (lambda fake, c: fake.inject("get-customer", Fault.hang(), times=0), "times must"),
         (lambda fake, c: fake.settle_next_push(PushOutcome.success(), times=-1), "times must"),
+        (
+            lambda fake, c: fake.inject("get-customers", Fault.hang()),
+            "operation must be one of create-customer, get-customer, .*; got 'get-customers'",
+        ),
     ],
 )
 async def test_a_count_the_fake_could_not_serve_is_refused_naming_it(

@@ -29,6 +29,7 @@ from codegen.spec_facts import NOT_BOUND, Document, load
 from codat_sync_expenses import CodatSyncExpenses, errors, models, serialization
 from codat_sync_expenses.testing import FakeCodatServer, _customers, _push
 from codat_sync_expenses.testing._seed import generated_customer
+from codat_sync_expenses.testing._world import World
 
 from ..conftest import API_KEY
 
@@ -107,11 +108,14 @@ def test_the_fake_reads_each_query_parameter_the_document_gives_an_operation(op_
     documented = {
         name for name, p in DOCUMENT.parameters(operation, item).items() if p["in"] == "query"
     }
-    handled = {**_customers.QUERY_PARAMETERS, **_push.QUERY_PARAMETERS}
+    world = World()
+    pushes = _push.PushOperations(world, _push.PENDING_THEN_SUCCESS)
+    routes = _customers.Customers(world, pushes).routes() + pushes.routes()
+    handled = {route.operation: route.query for route in routes}
     assert op_id in handled, f"the fake has no handler for {op_id}"
     assert sorted(documented - handled[op_id]) == [], (
         f"the fake ignores these query parameters of {op_id}: read them in its handler and "
-        "list them in QUERY_PARAMETERS (testing/_customers.py or testing/_push.py)"
+        "name them in its Route (testing/_customers.py or testing/_push.py)"
     )
     assert sorted(handled[op_id] - documented) == [], "the fake reads parameters Codat lost"
 

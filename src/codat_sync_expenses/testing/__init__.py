@@ -21,8 +21,9 @@ from .. import _lazy
 if TYPE_CHECKING:
     from ._clock import VirtualClock, virtual_time
     from ._faults import Fault, UnusedFaultsError
-    from ._harness import CompanyTraffic, FakeCodatServer, Operation, RecordedRequest
+    from ._harness import CompanyTraffic, RecordedRequest
     from ._push import PushOutcome
+    from ._server import FakeCodatServer, Operation
     from ._thread import serve_in_thread
 
 __all__ = [
@@ -40,9 +41,9 @@ __all__ = [
 
 _HOMES = {
     "CompanyTraffic": "._harness",
-    "FakeCodatServer": "._harness",
+    "FakeCodatServer": "._server",
     "Fault": "._faults",
-    "Operation": "._harness",
+    "Operation": "._server",
     "PushOutcome": "._push",
     "RecordedRequest": "._harness",
     "UnusedFaultsError": "._faults",

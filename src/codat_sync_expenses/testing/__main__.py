@@ -11,7 +11,9 @@ import argparse
 import asyncio
 import contextlib
 
-from ._harness import MAX_CUSTOMERS, FakeCodatServer, count
+from ._counts import count
+from ._customers import MAX_CUSTOMERS
+from ._server import FakeCodatServer
 
 
 async def _serve(args: argparse.Namespace) -> None:

@@ -20,16 +20,15 @@ recorded.
 from __future__ import annotations
 
 import typing
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
-from . import _harness
+from ._counts import MAX_TIMES, count
+from ._customers import MAX_CUSTOMERS
 from ._faults import Fault
+from ._harness import RecordedRequest
 from ._responses import parse_json
-
-if TYPE_CHECKING:
-    from ._harness import FakeCodatServer, Operation
 
 PREFIX = "/_fake"
 
@@ -38,14 +37,25 @@ class _ControlRequestError(Exception):
     """A malformed control request: answered 400 with its message."""
 
 
-def add_routes(app: web.Application, fake: FakeCodatServer) -> None:
-    """Serve the control API for ``fake`` on ``app``."""
+class Controlled(Protocol):
+    """The calls of the fake that the control API drives."""
+
+    requests: list[RecordedRequest]
+
+    @property
+    def operations(self) -> frozenset[str]: ...
+    def add_company(self, company_id: str | None = None) -> str: ...
+    def add_connection(self, company_id: str, connection_id: str | None = None) -> str: ...
+    def add_customers(self, company_id: str, customers: int) -> list[str] | None: ...
+    def inject(self, operation: Any, fault: Fault, *, times: int = 1) -> None: ...
+
+
+def routes(fake: Controlled) -> list[web.RouteDef]:
+    """The control API's routes, driving ``fake``."""
 
     async def add_company(request: web.Request) -> web.Response:
         body = await _body(request)
-        customers = _harness.count(
-            "customers", body.get("customers", 0), minimum=0, maximum=_harness.MAX_CUSTOMERS
-        )
+        customers = count("customers", body.get("customers", 0), minimum=0, maximum=MAX_CUSTOMERS)
         company_id = fake.add_company(_text(body, "companyId"))
         connection_id = fake.add_connection(company_id, _text(body, "connectionId"))
         fake.add_customers(company_id, customers)
@@ -55,14 +65,16 @@ def add_routes(app: web.Application, fake: FakeCodatServer) -> None:
 
     async def inject(request: web.Request) -> web.Response:
         body = await _body(request)
-        operation = _operation(body.get("operation"))
-        times = _harness.count("times", body.get("times", 1), minimum=1, maximum=_harness.MAX_TIMES)
-        fake.inject(operation, _fault(body), times=times)
+        operation = _operation(fake, body.get("operation"))
+        times = count("times", body.get("times", 1), minimum=1, maximum=MAX_TIMES)
+        fake.inject(operation, Fault.from_json(body), times=times)
         return web.json_response({"operation": operation, "times": times}, status=201)
 
     async def requests(request: web.Request) -> web.Response:
         operation = request.query.get("operation")
-        received = fake.requests if operation is None else fake.requests_for(_operation(operation))
+        if operation is not None:
+            _operation(fake, operation)
+        received = [r for r in fake.requests if operation in (None, r.operation)]
         return web.json_response(
             {
                 "requests": [
@@ -82,9 +94,11 @@ def add_routes(app: web.Application, fake: FakeCodatServer) -> None:
             }
         )
 
-    app.router.add_post(PREFIX + "/companies", _answering_400(add_company))
-    app.router.add_post(PREFIX + "/faults", _answering_400(inject))
-    app.router.add_get(PREFIX + "/requests", _answering_400(requests))
+    return [
+        web.post(PREFIX + "/companies", _answering_400(add_company)),
+        web.post(PREFIX + "/faults", _answering_400(inject)),
+        web.get(PREFIX + "/requests", _answering_400(requests)),
+    ]
 
 
 def _answering_400(
@@ -118,27 +132,8 @@ def _text(body: dict[str, Any], name: str) -> str | None:
     return value
 
 
-def _operation(value: object) -> Operation:
-    known = typing.get_args(_harness.Operation)
-    if value not in known:
-        raise _ControlRequestError(f"operation must be one of {', '.join(known)}; got {value!r}")
-    return typing.cast("Operation", value)
-
-
-def _fault(body: dict[str, Any]) -> Fault:
-    kind = body.get("kind", "status")
-    if kind == "status":
-        status = body.get("status")
-        if not isinstance(status, int) or not 400 <= status <= 599:
-            raise _ControlRequestError("a status fault needs status, from 400 to 599")
-        retry_after = body.get("retryAfter")
-        return Fault.status(status, retry_after=None if retry_after is None else str(retry_after))
-    if kind == "delay":
-        seconds = body.get("seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-            raise _ControlRequestError("a delay fault needs seconds, at least 0")
-        return Fault.delay(seconds)
-    simple = {"hang": Fault.hang, "reset": Fault.reset, "cut": Fault.cut}
-    if kind not in simple:
-        raise _ControlRequestError("kind must be status, hang, reset, cut or delay")
-    return simple[kind]()
+def _operation(fake: Controlled, value: object) -> str:
+    if not isinstance(value, str) or value not in fake.operations:
+        known = ", ".join(sorted(fake.operations))
+        raise _ControlRequestError(f"operation must be one of {known}; got {value!r}")
+    return value

@@ -6,18 +6,22 @@ import re
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 from aiohttp import web
 
 from .. import models
 from .._constraints import CONSTRAINTS
-from . import _listing, _push, _seed
+from . import _listing, _seed
+from ._listing import LISTING_QUERY
+from ._push import PUSH_QUERY, PushOperations
+from ._resource import Route
 from ._responses import CodatHTTPError, bool_param, json_response, now, parse_json
+from ._world import Company, World
 
-if TYPE_CHECKING:
-    from ._harness import Route
-    from ._state import Company, World
+CustomerOperation = Literal["list-customers", "get-customer", "create-customer", "update-customer"]
+MAX_CUSTOMERS = 10_000_000
+"""The most customers a company may be seeded with: a filtered listing reads every one."""
 
 CUSTOMER_STATUSES = frozenset({"Unknown", "Active", "Archived"})
 ADDRESS_TYPES = frozenset({"Unknown", "Billing", "Delivery"})
@@ -121,81 +125,100 @@ class CustomerStore:
         self.stored[identifier] = customer
 
 
-def routes(world: World) -> list[Route]:
-    """The customer operations, as (method, path, operation id, handler)."""
+class Customers:
+    """The customers resource: every company's customers and the four operations."""
 
-    async def list_customers(request: web.Request) -> web.Response:
-        company = world.company(request)
-        return _listing.respond(
-            request, company.customers, service="ClientsApi", model=models.Customer
-        )
+    def __init__(self, world: World, pushes: PushOperations) -> None:
+        self._world = world
+        self._pushes = pushes
+        self._stores: dict[str, CustomerStore] = {}
 
-    async def get_customer(request: web.Request) -> web.Response:
-        company = world.company(request)
-        customer_id = request.match_info["customerId"]
-        customer = company.customers.get(customer_id)
-        if customer is None:
-            raise CodatHTTPError(404, f"Customer {customer_id} not found", service="PullApi")
-        return json_response(customer)
+    def of(self, company_id: str) -> CustomerStore:
+        """A company's customers (KeyError for an unknown company)."""
+        store = self._stores.get(company_id)
+        if store is None:
+            if company_id not in self._world.companies:
+                raise KeyError(company_id)
+            store = self._stores[company_id] = CustomerStore(_seed.company_seed(company_id))
+        return store
 
-    async def create_customer(request: web.Request) -> web.Response:
-        company = world.company(request)
-        connection_id = world.connection(request, company)
-        body = await _customer_body(request)
-        customer = {**body, "id": body.get("id") or str(uuid.uuid4()), "modifiedDate": now()}
-        return pushed(request, company, connection_id, customer, "Created")
+    def unused(self) -> dict[str, list[Any]]:
+        """Nothing: customers queue nothing."""
+        return {}
 
-    async def update_customer(request: web.Request) -> web.Response:
-        company = world.company(request)
-        connection_id = world.connection(request, company)
-        customer_id = request.match_info["customerId"]
-        if company.customers.get(customer_id) is None:
-            raise CodatHTTPError(404, f"Customer {customer_id} not found", service="PushApi")
-        bool_param(request, "forceUpdate")
-        body = await _customer_body(request, customer_id)
-        customer = {**body, "id": customer_id, "modifiedDate": now()}
-        return pushed(request, company, connection_id, customer, "Modified")
+    def forget_unused(self) -> None:
+        """Nothing to forget."""
 
-    def pushed(
-        request: web.Request,
-        company: Company,
-        connection_id: str,
-        customer: dict[str, Any],
-        change: str,
-    ) -> web.Response:
-        # The customer is stored only once the push succeeds.
-        operation = _push.new_operation(
-            request,
-            company_id=company.id,
-            connection_id=connection_id,
-            data_type="customers",
-            change=change,
-            record=customer,
-        )
-        outcome = world.take_push_outcome()
-        return json_response(
-            company.pushes.push(operation, outcome, lambda: company.customers.put(customer))
-        )
+    def routes(self) -> list[Route]:
+        """The customer operations."""
+        world = self._world
 
-    company = "/companies/{companyId}"
-    push = company + "/connections/{connectionId}/push/customers"
-    # Each handler reads the query parameters QUERY_PARAMETERS names for it.
-    return [
-        ("GET", company + "/data/customers", "list-customers", list_customers),
-        ("GET", company + "/data/customers/{customerId}", "get-customer", get_customer),
-        ("POST", push, "create-customer", create_customer),
-        ("PUT", push + "/{customerId}", "update-customer", update_customer),
-    ]
+        async def list_customers(request: web.Request) -> web.Response:
+            company = world.company(request)
+            return _listing.respond(
+                request, self.of(company.id), service="ClientsApi", model=models.Customer
+            )
 
+        async def get_customer(request: web.Request) -> web.Response:
+            company = world.company(request)
+            customer_id = request.match_info["customerId"]
+            customer = self.of(company.id).get(customer_id)
+            if customer is None:
+                raise CodatHTTPError(404, f"Customer {customer_id} not found", service="PullApi")
+            return json_response(customer)
 
-# The query parameters each operation's handler reads: the drift test fails when the
-# document gives an operation one the fake would ignore.
-QUERY_PARAMETERS: dict[str, frozenset[str]] = {
-    "list-customers": frozenset({"page", "pageSize", "query", "orderBy"}),
-    "get-customer": frozenset(),
-    "create-customer": frozenset({"timeoutInMinutes", "allowSyncOnPushComplete"}),
-    "update-customer": frozenset({"forceUpdate", "timeoutInMinutes", "allowSyncOnPushComplete"}),
-}
+        async def create_customer(request: web.Request) -> web.Response:
+            company = world.company(request)
+            connection_id = world.connection(request, company)
+            body = await _customer_body(request)
+            customer = {**body, "id": body.get("id") or str(uuid.uuid4()), "modifiedDate": now()}
+            return pushed(request, company, connection_id, customer, "Created")
+
+        async def update_customer(request: web.Request) -> web.Response:
+            company = world.company(request)
+            connection_id = world.connection(request, company)
+            customer_id = request.match_info["customerId"]
+            if self.of(company.id).get(customer_id) is None:
+                raise CodatHTTPError(404, f"Customer {customer_id} not found", service="PushApi")
+            bool_param(request, "forceUpdate")
+            body = await _customer_body(request, customer_id)
+            customer = {**body, "id": customer_id, "modifiedDate": now()}
+            return pushed(request, company, connection_id, customer, "Modified")
+
+        def pushed(
+            request: web.Request,
+            company: Company,
+            connection_id: str,
+            customer: dict[str, Any],
+            change: str,
+        ) -> web.Response:
+            store = self.of(company.id)
+            return self._pushes.push(
+                request,
+                company,
+                connection_id,
+                data_type="customers",
+                change=change,
+                record=customer,
+                on_success=lambda: store.put(customer),  # stored once the push succeeds
+            )
+
+        company = "/companies/{companyId}"
+        push = company + "/connections/{connectionId}/push/customers"
+        return [
+            Route(
+                "GET", company + "/data/customers", "list-customers", list_customers, LISTING_QUERY
+            ),
+            Route("GET", company + "/data/customers/{customerId}", "get-customer", get_customer),
+            Route("POST", push, "create-customer", create_customer, PUSH_QUERY),
+            Route(
+                "PUT",
+                push + "/{customerId}",
+                "update-customer",
+                update_customer,
+                PUSH_QUERY | {"forceUpdate"},
+            ),
+        ]
 
 
 async def _customer_body(request: web.Request, customer_id: str | None = None) -> dict[str, Any]:

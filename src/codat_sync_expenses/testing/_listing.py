@@ -18,6 +18,8 @@ from ._responses import CodatHTTPError, int_param, json_response
 
 # The largest page Codat answers (PagingInfo.pageSize's maximum in its spec).
 MAX_PAGE = 2000
+LISTING_QUERY = frozenset({"page", "pageSize", "query", "orderBy"})
+"""The query parameters ``respond`` reads."""
 
 
 class Rows(Protocol):

@@ -6,20 +6,21 @@ from __future__ import annotations
 import math
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import attrs
 from aiohttp import web
 
 from .. import models
 from . import _listing
+from ._listing import LISTING_QUERY
+from ._resource import Route
 from ._responses import INT32_MAX, CodatHTTPError, bool_param, int_param, json_response, now
+from ._world import Company, World
 
-if TYPE_CHECKING:
-    from ._harness import Route
-    from ._state import World
-
+PushOperationName = Literal["get-push-operation", "list-push-operations"]
 _STATUS_CODES = {"Pending": 202, "Success": 200, "Failed": 400, "TimedOut": 504}
 
 
@@ -74,6 +75,10 @@ class PushOutcome:
     def immediate(self) -> bool:
         """Whether the push answer itself carries the final status."""
         return self.after_polls == 0 and self.after_seconds == 0
+
+
+# Codat's usual course: the push answers Pending, and a later look finds it done.
+PENDING_THEN_SUCCESS = PushOutcome.success(after_polls=1)
 
 
 @attrs.define
@@ -166,6 +171,10 @@ def _without_data(operation: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in operation.items() if k != "data"}
 
 
+PUSH_QUERY = frozenset({"timeoutInMinutes", "allowSyncOnPushComplete"})
+"""The query parameters of a push that ``new_operation`` reads."""
+
+
 def new_operation(
     request: web.Request,
     *,
@@ -193,32 +202,81 @@ def new_operation(
     }
 
 
-# The query parameters each operation's handler reads (see _customers.QUERY_PARAMETERS).
-QUERY_PARAMETERS: dict[str, frozenset[str]] = {
-    "list-push-operations": frozenset({"page", "pageSize", "query", "orderBy"}),
-    "get-push-operation": frozenset(),
-}
+class PushOperations:
+    """The push operations resource: every company's pushes, and how new ones settle.
 
+    A resource that pushes (customers) calls ``push``; its record is stored by the
+    callback it passes, once the push succeeds.
+    """
 
-def routes(world: World) -> list[Route]:
-    """The push operation reads, as (method, path, operation id, handler)."""
+    def __init__(self, world: World, outcome: PushOutcome) -> None:
+        self._world = world
+        self._outcome = outcome
+        self.next_outcomes: deque[PushOutcome] = deque()
+        self._stores: dict[str, PushStore] = {}
+        # Every request for a company first settles its pushes due by time alone.
+        world.on_lookup.append(lambda company: self.of(company.id).settle_due())
 
-    async def list_push_operations(request: web.Request) -> web.Response:
-        company = world.company(request)
-        return _listing.respond(
-            request, company.pushes, service="PushApi", model=models.PushOperation
+    def of(self, company_id: str) -> PushStore:
+        """A company's push operations (KeyError for an unknown company)."""
+        store = self._stores.get(company_id)
+        if store is None:
+            if company_id not in self._world.companies:
+                raise KeyError(company_id)
+            store = self._stores[company_id] = PushStore()
+        return store
+
+    def push(
+        self,
+        request: web.Request,
+        company: Company,
+        connection_id: str,
+        *,
+        data_type: str,
+        change: str,
+        record: dict[str, Any],
+        on_success: Callable[[], None],
+    ) -> web.Response:
+        """Answer a push of ``record``: a new push operation, settled by the next queued
+        outcome (else the default)."""
+        operation = new_operation(
+            request,
+            company_id=company.id,
+            connection_id=connection_id,
+            data_type=data_type,
+            change=change,
+            record=record,
         )
+        outcome = self.next_outcomes.popleft() if self.next_outcomes else self._outcome
+        return json_response(self.of(company.id).push(operation, outcome, on_success))
 
-    async def get_push_operation(request: web.Request) -> web.Response:
-        company = world.company(request)
-        key = request.match_info["pushOperationKey"]
-        operation = company.pushes.poll(key)
-        if operation is None:
-            raise CodatHTTPError(404, f"Push operation {key} not found", service="PushApi")
-        return json_response(operation)
+    def unused(self) -> dict[str, list[Any]]:
+        """Push outcomes queued for pushes that never came."""
+        return {"next pushes": list(self.next_outcomes)} if self.next_outcomes else {}
 
-    company = "/companies/{companyId}/push"
-    return [
-        ("GET", company, "list-push-operations", list_push_operations),
-        ("GET", company + "/{pushOperationKey}", "get-push-operation", get_push_operation),
-    ]
+    def forget_unused(self) -> None:
+        """Drop the queued push outcomes."""
+        self.next_outcomes.clear()
+
+    def routes(self) -> list[Route]:
+        """The push operation reads."""
+
+        async def list_push_operations(request: web.Request) -> web.Response:
+            company = self._world.company(request)
+            return _listing.respond(
+                request, self.of(company.id), service="PushApi", model=models.PushOperation
+            )
+
+        async def get_push_operation(request: web.Request) -> web.Response:
+            company = self._world.company(request)
+            key = request.match_info["pushOperationKey"]
+            operation = self.of(company.id).poll(key)
+            if operation is None:
+                raise CodatHTTPError(404, f"Push operation {key} not found", service="PushApi")
+            return json_response(operation)
+
+        pushes = "/companies/{companyId}/push"
+        return [
+            Route("GET", pushes, "list-push-operations", list_push_operations, LISTING_QUERY),
+            Route("GET", pushes + "/{pushOperationKey}", "get-push-operation", get_push_operation),
+        ]

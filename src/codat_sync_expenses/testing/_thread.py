@@ -14,7 +14,7 @@ import threading
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
-from ._harness import FakeCodatServer
+from ._server import FakeCodatServer
 
 T = TypeVar("T")
 

@@ -27,7 +27,7 @@ import pytest
 if TYPE_CHECKING:
     from .._client import CodatSyncExpenses
     from ._clock import VirtualClock
-    from ._harness import FakeCodatServer
+    from ._server import FakeCodatServer
 
 CODAT_TEST_API_KEY = "codat-test-key"
 """The key ``codat_client`` sends; the plugin's fake accepts any."""
@@ -43,7 +43,7 @@ class CodatCompany(NamedTuple):
 @pytest.fixture
 def codat_fake() -> Iterator[FakeCodatServer]:
     """A running fake Codat server, fresh for each test; ``codat_fake.url`` is its base URL."""
-    from ._harness import FakeCodatServer
+    from ._server import FakeCodatServer
     from ._thread import serve_in_thread
 
     with serve_in_thread(FakeCodatServer()) as fake:

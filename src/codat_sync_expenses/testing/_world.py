@@ -1,15 +1,16 @@
-"""The fake's world: companies and their connections, looked up as Codat answers."""
+"""The fake's world: companies and their connections, looked up as Codat answers.
+
+It knows no resource: each keeps its own records per company id, and may ask to
+hear of every company looked up (push operations settle what is due then).
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections import deque
+from collections.abc import Callable
 
 from aiohttp import web
 
-from . import _seed
-from ._customers import CustomerStore
-from ._push import PushOutcome, PushStore
 from ._responses import CodatHTTPError
 
 # Ids the fake makes are stable across runs: uuid5 of a per-server counter.
@@ -17,13 +18,11 @@ _NAMESPACE = uuid.UUID("1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed")
 
 
 class Company:
-    """One company: its connections and its records, generated from a seed of its id."""
+    """One company and its connections (to accounting software)."""
 
     def __init__(self, company_id: str) -> None:
         self.id = company_id
         self.connections: list[str] = []
-        self.customers = CustomerStore(_seed.company_seed(company_id))
-        self.pushes = PushStore()
 
     def add_connection(self, connection_id: str | None = None) -> str:
         """Create a connection (with a stable id unless one is given); returns its id."""
@@ -38,14 +37,9 @@ class Company:
 class World:
     """Every company on one fake server."""
 
-    def __init__(self, push_outcome: PushOutcome) -> None:
+    def __init__(self) -> None:
         self.companies: dict[str, Company] = {}
-        self.push_outcome = push_outcome
-        self.next_push_outcomes: deque[PushOutcome] = deque()
-
-    def take_push_outcome(self) -> PushOutcome:
-        """The outcome for a new push: the next one queued, else the default."""
-        return self.next_push_outcomes.popleft() if self.next_push_outcomes else self.push_outcome
+        self.on_lookup: list[Callable[[Company], None]] = []
 
     def add_company(self, company_id: str | None = None) -> Company:
         """Create an empty company; unless given, its id depends only on how many came
@@ -62,7 +56,8 @@ class World:
         company = self.companies.get(company_id)
         if company is None:
             raise CodatHTTPError(404, f"No company was found with ID {company_id}")
-        company.pushes.settle_due()
+        for hook in self.on_lookup:
+            hook(company)
         return company
 
     def connection(self, request: web.Request, company: Company) -> str:
