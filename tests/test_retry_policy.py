@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codat_sync_expenses._retry import backoff, may_retry, retry_after_seconds
+from codat_sync_expenses._retry import RetryPolicy, backoff, may_retry, retry_after_seconds
 
 NOW = 1_700_000_000.0
 
@@ -67,3 +67,49 @@ def test_backoff_is_full_jitter_up_to_the_cap_and_never_overflows(attempt: int) 
 def test_retry_after_as_seconds_or_an_http_date(value: str | None, expected: float | None) -> None:
     headers = {} if value is None else {"Retry-After": value}
     assert retry_after_seconds(headers, now=NOW) == expected
+
+
+POLICY = RetryPolicy(max_retries=2, max_wait=10.0)
+
+
+def _wait(
+    attempt: int = 1,
+    waited: float = 0.0,
+    *,
+    status: int | None = 503,
+    retry_after: str | None = None,
+    max_retries: int | None = None,
+) -> float | None:
+    headers = (
+        None if status is None else ({} if retry_after is None else {"Retry-After": retry_after})
+    )
+    return POLICY.wait_before_retry(
+        attempt,
+        waited,
+        idempotent=True,
+        status=status,
+        headers=headers,
+        request_sent=True,
+        certificate_failed=False,
+        max_retries=max_retries,
+    )
+
+
+def test_the_server_s_retry_after_is_the_wait_while_the_budget_holds_it() -> None:
+    assert _wait(retry_after="4") == 4.0
+    assert _wait(waited=6.0, retry_after="4") == 4.0  # 10 s in all: still within max_wait
+    assert _wait(waited=6.5, retry_after="4") is None  # never cut short: the call ends
+
+
+def test_retries_stop_after_max_retries_unless_the_call_sets_its_own() -> None:
+    assert _wait(attempt=2) is not None
+    assert _wait(attempt=3) is None
+    assert _wait(attempt=3, max_retries=5) is not None
+    assert _wait(attempt=1, max_retries=0) is None
+
+
+def test_what_is_not_retried_gets_no_wait() -> None:
+    assert _wait(status=404) is None
+    unanswered = _wait(status=None)  # no answer: backoff, whose first step is 0.5 s
+    assert unanswered is not None
+    assert 0.0 <= unanswered <= 0.5

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import functools
 import ipaddress
 import os
 from types import TracebackType
-from typing import TypeVar, cast
 
 import aiohttp
 from yarl import URL
 
-from . import _logs
+from . import _auth, _logs
 from . import _params as check
 from ._api import API
 from ._blocking import BlockingLoop
@@ -26,15 +23,13 @@ from ._constants import (
     DEFAULT_TIMEOUT,
 )
 from ._retry import RetryPolicy
-from ._transport import Secret, Transport
+from ._transport import Transport
 from ._version import __version__
 from .limits import CODAT_MAX_IN_FLIGHT, CompanyLimiter, LocalCompanyLimiter
 from .resources.customers import CustomersResource
 from .resources.push_operations import PushOperationsResource
 
 __all__ = ["DEFAULT_BASE_URL", "CodatSyncExpenses"]
-
-_T = TypeVar("_T")
 
 
 class CodatSyncExpenses:
@@ -92,13 +87,13 @@ class CodatSyncExpenses:
         """
         # Redact the key arguments first: a traceback with locals shows them otherwise.
         # base_url too, until it is known to carry no password.
-        api_key, auth_header = _redacted(api_key), _redacted(auth_header)
+        api_key, auth_header = _auth.redacted(api_key), _auth.redacted(auth_header)
         if base_url is None:
             base_url = os.environ.get("CODAT_BASE_URL") or DEFAULT_BASE_URL
-        base_url = _redacted(base_url)
+        base_url = _auth.redacted(base_url)
         _logs.configure_from_environment()
         self._base_url = _checked_base_url(base_url, allow_insecure_http)
-        authorization = _authorization(api_key, auth_header)
+        authorization = _auth.authorization(api_key, auth_header)
         check.seconds("timeout", timeout)
         check.seconds("connect_timeout", connect_timeout)
         check.seconds("max_retry_wait", max_retry_wait, positive=False)
@@ -134,7 +129,7 @@ class CodatSyncExpenses:
             max_response_bytes=max_response_bytes,
             max_connections=max_connections,
         )
-        self._secrets = _secrets(authorization)
+        self._secrets = _auth.secret_forms(authorization)
         self._blocking = BlockingLoop(aclose=self._aclose_blocking, reopen=self._reopen_in_child)
         self._connect()
 
@@ -219,57 +214,6 @@ def _limiter(company_limit: object) -> CompanyLimiter | None:
         )
     check.integer("company_limit", company_limit, minimum=1, maximum=check.MAX_CONNECTIONS)
     return LocalCompanyLimiter(company_limit)
-
-
-def _authorization(api_key: str | None, auth_header: str | None) -> Secret:
-    if api_key is not None and auth_header is not None:
-        raise ValueError("pass api_key or auth_header, not both")
-    if auth_header is not None:
-        if not isinstance(auth_header, str):
-            raise TypeError(f"auth_header must be a str, not {type(auth_header).__name__}")
-        _reject_control_characters("auth_header", auth_header)
-        if not auth_header.startswith("Basic ") or not auth_header[6:].strip():
-            raise ValueError('auth_header must be the whole header value: "Basic <base64 of key>"')
-        return Secret(auth_header)
-    if api_key is None:
-        api_key = _redacted(os.environ.get("CODAT_API_KEY"))
-        if not api_key:
-            raise ValueError(
-                "no Codat API key: pass api_key= or auth_header=, or set CODAT_API_KEY"
-            )
-        name = "CODAT_API_KEY"
-    else:
-        name = "api_key"
-        if not isinstance(api_key, str):
-            raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
-    _reject_control_characters(name, api_key)
-    if not api_key.strip():
-        raise ValueError(f"{name} is empty")
-    return Secret("Basic " + base64.b64encode(api_key.encode()).decode("ascii"))
-
-
-def _secrets(authorization: Secret) -> tuple[str, ...]:
-    """The forms of the key an echoed body may show: header value, base64, raw key.
-
-    The redactor also finds each of them JSON- or URL-escaped.
-    """
-    encoded = authorization.removeprefix("Basic ").strip()
-    unpadded = encoded.rstrip("=")
-    # The base64 also without its padding and in the URL-safe alphabet, as echoes may write it.
-    forms = [str(authorization), unpadded, unpadded.replace("+", "-").replace("/", "_")]
-    with contextlib.suppress(ValueError):  # an auth_header that is not base64 is kept as given
-        forms.append(base64.b64decode(encoded, validate=True).decode("utf-8", "replace"))
-    return tuple(forms)
-
-
-def _redacted(value: _T) -> _T:
-    return cast(_T, Secret(value)) if isinstance(value, str) else value
-
-
-def _reject_control_characters(name: str, value: str) -> None:
-    # Header injection guard; the message never repeats the value.
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
-        raise ValueError(f"{name} contains a control character (such as CR or LF)")
 
 
 def _checked_base_url(base_url: str, allow_insecure_http: bool) -> str:

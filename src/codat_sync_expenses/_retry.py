@@ -38,10 +38,43 @@ MAX_DOUBLINGS = 32
 
 @attrs.frozen
 class RetryPolicy:
-    """How often a call may be retried, and how long its waits may sum to (seconds)."""
+    """A client's retry policy: which outcomes are tried again, after how long, and the
+    budget of retries and seconds of waiting one call may spend."""
 
     max_retries: int = DEFAULT_MAX_RETRIES
     max_wait: float = DEFAULT_MAX_RETRY_WAIT
+
+    def wait_before_retry(
+        self,
+        attempt: int,
+        waited: float,
+        *,
+        idempotent: bool,
+        status: int | None,
+        headers: Mapping[str, str] | None,
+        request_sent: bool,
+        certificate_failed: bool,
+        max_retries: int | None = None,
+    ) -> float | None:
+        """Seconds to wait before trying attempt ``attempt`` again, or None to give up.
+
+        ``waited``: seconds the call already waited for earlier retries; ``status`` and
+        ``headers``: the answer (None without one). The wait is the server's
+        ``Retry-After`` if it sent one, else ``backoff``; a wait past what is left of
+        ``max_wait`` ends the call rather than being cut short.
+        """
+        if not may_retry(
+            idempotent=idempotent,
+            status=status,
+            request_sent=request_sent,
+            certificate_failed=certificate_failed,
+        ):
+            return None
+        if attempt > (self.max_retries if max_retries is None else max_retries):
+            return None
+        after = None if headers is None else retry_after_seconds(headers)
+        wait = backoff(attempt) if after is None else after
+        return wait if waited + wait <= self.max_wait else None
 
 
 def may_retry(
