@@ -19,7 +19,7 @@ from codegen.constraints import KEYWORDS, STRING_FORMATS, constraints_of, render
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codat_sync_expenses import CodatSyncExpenses, _validate, serialization
+from codat_sync_expenses import CodatSyncExpenses, _constraint_checks, _validate, serialization
 from codat_sync_expenses._constraints import CONSTRAINTS
 from codat_sync_expenses.models import (
     Address,
@@ -329,11 +329,11 @@ def test_every_keyword_the_generator_reads_is_enforced() -> None:
         "minProperties",
     }  # the others are tried by the document test above and the multiple-of test below
     assert (stated["minimum"], stated["maximum"]) == (-(2**31), 2**31 - 1)
-    check = _validate._constraint_checker(stated)
+    check = _constraint_checks.constraint_checker(stated)
     assert check is not None
     check(5)
     for value, named in [(0, "must be more than 0"), (9, "must be less than 9")]:
-        with pytest.raises(_validate._Refusal) as refused:
+        with pytest.raises(_constraint_checks.Refusal) as refused:
             check(value)
         assert refused.value.kind is ValueError
         assert refused.value.problem.startswith(named)
@@ -371,16 +371,16 @@ FORMATS = {
 def test_every_string_format_the_generator_records_is_checked() -> None:
     assert set(FORMATS) == set(STRING_FORMATS)
     for name, (good, bad) in FORMATS.items():
-        check = _validate._constraint_checker({"format": name})
+        check = _constraint_checks.constraint_checker({"format": name})
         assert check is not None
         check(good)
-        with pytest.raises(_validate._Refusal, match=f"must have the {name} format"):
+        with pytest.raises(_constraint_checks.Refusal, match=f"must have the {name} format"):
             check(bad)
     # "2024-W09-4" and "20240229" are dates to fromisoformat, not RFC 3339 full-dates.
-    date_check = _validate._constraint_checker({"format": "date"})
+    date_check = _constraint_checks.constraint_checker({"format": "date"})
     assert date_check is not None
     for other in ("2024-W09-4", "20240229", "\uff12\uff10\uff12\uff14-02-29"):
-        with pytest.raises(_validate._Refusal):
+        with pytest.raises(_constraint_checks.Refusal):
             date_check(other)
 
 
@@ -405,12 +405,12 @@ def test_the_generator_reads_keywords_as_json_schema_means_them() -> None:
 
 def test_a_length_or_range_is_not_applied_to_a_value_of_another_type() -> None:
     # A date-time string with maxLength in the document is a datetime in the model.
-    check = _validate._constraint_checker({"maxLength": 3, "minimum": 5, "pattern": "^x"})
+    check = _constraint_checks.constraint_checker({"maxLength": 3, "minimum": 5, "pattern": "^x"})
     assert check is not None
     check(datetime(2024, 1, 2, tzinfo=timezone.utc))
-    with pytest.raises(_validate._Refusal, match="at most 3 characters"):
+    with pytest.raises(_constraint_checks.Refusal, match="at most 3 characters"):
         check("xxxx")
-    with pytest.raises(_validate._Refusal, match="at least 5"):
+    with pytest.raises(_constraint_checks.Refusal, match="at least 5"):
         check(4)
 
 
@@ -448,13 +448,13 @@ def test_a_field_the_document_deprecates_warns_when_it_is_sent() -> None:
 def test_a_multiple_is_judged_in_decimal_as_the_document_writes_it() -> None:
     stated = _property(type="number", multipleOf=0.1)
     assert stated == {"multipleOf": 0.1}
-    check = _validate._constraint_checker(stated)
+    check = _constraint_checks.constraint_checker(stated)
     assert check is not None
     for value in (0.3, 2, 1.5, -0.7, 1e308, 2**64 - 1):
         check(value)  # 0.3 % 0.1 is 0.09999999999999998 in floats; 1e308 / 0.1 has 309 digits
-    with pytest.raises(_validate._Refusal, match=r"must be a multiple of 0\.1, got 0\.25"):
+    with pytest.raises(_constraint_checks.Refusal, match=r"must be a multiple of 0\.1, got 0\.25"):
         check(0.25)
-    with pytest.raises(_validate._Refusal, match=r"must be a multiple of 0\.1, got 5e-324"):
+    with pytest.raises(_constraint_checks.Refusal, match=r"must be a multiple of 0\.1, got 5e-324"):
         check(5e-324)
 
 

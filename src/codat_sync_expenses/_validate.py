@@ -8,7 +8,7 @@ converter will write it and raises ``TypeError`` (a value of the wrong type) or
 e.g. ``customer.addresses[0].postalCode``. What it checks comes from the
 models' types (types, enums, required and nullable flags) and from
 ``_constraints.py``, which ``codegen/constraints.py`` generates from the
-document (lengths, patterns, ranges, multiples, item and property counts,
+document and ``_constraint_checks`` checks (lengths, patterns, ranges, multiples, item and property counts,
 unique items, formats; a field it marks ``deprecated`` gives a
 ``DeprecationWarning`` when sent); one plan per model class, built on first
 use. A valid body builds no string: the path of a refused value is assembled
@@ -19,38 +19,24 @@ from __future__ import annotations
 
 import enum
 import math
-import operator
-import re
 import types
 import typing
 import warnings
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from decimal import Context, Decimal
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import attrs
 
+from ._constraint_checks import Checker, Refusal, constraint_checker, describe
 from ._constraints import CONSTRAINTS
 
 __all__ = ["Validator", "check_body"]
 
-# A checker takes a value (never None where None is allowed) and raises _Refusal, or returns.
-Checker = Callable[[Any], None]
 # Free-form JSON (Any) deeper than this is refused: the encoder would recurse on it.
 MAX_JSON_DEPTH = 64
 # The integers every JSON encoder the SDK uses can write (orjson: int64 and uint64).
 INT_RANGE = (-(2**63), 2**64 - 1)
-
-
-class _Refusal(Exception):  # noqa: N818 - internal, never escapes check_body
-    """A refused value: the error to raise, the problem, and the path gathered on the way out."""
-
-    def __init__(self, kind: type[Exception], problem: str) -> None:
-        super().__init__(problem)
-        self.kind = kind
-        self.problem = problem
-        self.segments: list[str] = []  # innermost first
 
 
 class Validator:
@@ -66,7 +52,7 @@ class Validator:
         ``value`` (an argument called ``name``) that the document does not allow as a ``cls``."""
         try:
             self._model(cls)(value)
-        except _Refusal as refusal:
+        except Refusal as refusal:
             path = name + "".join(reversed(refusal.segments))
             raise refusal.kind(f"{path} {refusal.problem}") from None
 
@@ -88,7 +74,7 @@ class Validator:
             constraints = self._constraints.get((cls.__name__, json_name), {})
             check = _both(
                 self._type_checker(hint, constraints.get("items", {})),
-                _constraint_checker(constraints),
+                constraint_checker(constraints),
             )
             if constraints.get("deprecated"):
                 check = _both(check, _deprecated(cls.__name__, json_name))
@@ -97,21 +83,21 @@ class Validator:
 
         def check_model(model: Any) -> None:
             if not isinstance(model, cls):
-                raise _Refusal(TypeError, f"must be a {name}, not {type(model).__name__}")
+                raise Refusal(TypeError, f"must be a {name}, not {type(model).__name__}")
             segment = ""
             try:
                 for attribute, segment, refuse_none, check in fields:  # noqa: B007 - read below
                     value = getattr(model, attribute)
                     if value is None:
                         if refuse_none:
-                            raise _Refusal(ValueError, "is required and may not be None")
+                            raise Refusal(ValueError, "is required and may not be None")
                         continue
                     check(value)
-            except _Refusal as refusal:
+            except Refusal as refusal:
                 refusal.segments.append(segment)
                 raise
             except AttributeError:  # a slot never set: the model was not built by its class
-                unset = _Refusal(TypeError, "is not set (build the model with its constructor)")
+                unset = Refusal(TypeError, "is not set (build the model with its constructor)")
                 unset.segments.append(segment)
                 raise unset from None
 
@@ -135,7 +121,7 @@ class Validator:
         origin = typing.get_origin(hint)
         if origin is list:
             (item,) = typing.get_args(hint)
-            return _list_checker(_both(self._value_checker(item), _constraint_checker(items or {})))
+            return _list_checker(_both(self._value_checker(item), constraint_checker(items or {})))
         if origin is dict:
             key, item = typing.get_args(hint)
             if key is not str:
@@ -182,13 +168,8 @@ def _deprecated(model: str, json_name: str) -> Checker:
     return warn
 
 
-def _describe(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _wrong_type(value: Any, wanted: str) -> _Refusal:
-    return _Refusal(TypeError, f"must be {wanted}, not {type(value).__name__}")
+def _wrong_type(value: Any, wanted: str) -> Refusal:
+    return Refusal(TypeError, f"must be {wanted}, not {type(value).__name__}")
 
 
 def _list_checker(item_check: Checker) -> Checker:
@@ -199,7 +180,7 @@ def _list_checker(item_check: Checker) -> Checker:
         try:
             for index, item in enumerate(value):  # noqa: B007 - read by the handler
                 item_check(item)
-        except _Refusal as refusal:
+        except Refusal as refusal:
             refusal.segments.append(f"[{index}]")
             raise
 
@@ -214,9 +195,9 @@ def _dict_checker(item_check: Checker) -> Checker:
         try:
             for key, item in value.items():
                 if type(key) is not str:
-                    raise _Refusal(TypeError, f"has a key that is not a str: {_describe(key)}")
+                    raise Refusal(TypeError, f"has a key that is not a str: {describe(key)}")
                 item_check(item)
-        except _Refusal as refusal:
+        except Refusal as refusal:
             if type(key) is str:  # a caller's key: shown as far as a value is
                 refusal.segments.append("." + (key if len(key) <= 40 else key[:37] + "..."))
             raise
@@ -235,7 +216,7 @@ def _enum_checker(cls: type[enum.Enum]) -> Checker:
         if not isinstance(value, str):
             raise _wrong_type(value, f"a {cls.__name__}")
         if value not in values:
-            raise _Refusal(ValueError, f"must be one of {allowed}, got {_describe(value)}")
+            raise Refusal(ValueError, f"must be one of {allowed}, got {describe(value)}")
 
     return check_enum
 
@@ -253,7 +234,7 @@ def _int(value: Any) -> None:
 
 def _int_range(value: int) -> None:
     if not INT_RANGE[0] <= value <= INT_RANGE[1]:
-        raise _Refusal(ValueError, "must fit in 64 bits (JSON encoders refuse larger integers)")
+        raise Refusal(ValueError, "must fit in 64 bits (JSON encoders refuse larger integers)")
 
 
 def _number(value: Any) -> None:
@@ -262,7 +243,7 @@ def _number(value: Any) -> None:
     if isinstance(value, int):
         _int_range(value)
     elif not math.isfinite(value):
-        raise _Refusal(ValueError, f"must be a finite number, got {value!r}")
+        raise Refusal(ValueError, f"must be a finite number, got {value!r}")
 
 
 def _string(value: Any) -> None:
@@ -273,7 +254,7 @@ def _string(value: Any) -> None:
     try:
         value.encode()
     except UnicodeEncodeError:
-        raise _Refusal(ValueError, "holds a lone surrogate, which JSON cannot carry") from None
+        raise Refusal(ValueError, "holds a lone surrogate, which JSON cannot carry") from None
 
 
 def _datetime(value: Any) -> None:
@@ -294,7 +275,7 @@ _SCALARS: dict[Any, Checker] = {
 def _json(value: Any, depth: int) -> None:
     """Free-form JSON: objects with str keys, arrays, strings, finite numbers, bools, null."""
     if depth > MAX_JSON_DEPTH:
-        raise _Refusal(ValueError, f"nests deeper than {MAX_JSON_DEPTH} levels")
+        raise Refusal(ValueError, f"nests deeper than {MAX_JSON_DEPTH} levels")
     if value is None or isinstance(value, bool):
         return
     if isinstance(value, str):
@@ -307,139 +288,6 @@ def _json(value: Any, depth: int) -> None:
         _dict_checker(lambda item: _json(item, depth + 1))(value)
     else:
         raise _wrong_type(value, "JSON data")
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-_NUMBERS = (int, float)
-# keyword -> (the values it applies to, what is measured, how the message says the bound,
-# unit, the test that must hold); a value of another type (a date-time the model types as
-# datetime) is left to its type check, as JSON Schema ignores the keyword on it.
-_LIMITS: dict[
-    str, tuple[tuple[type, ...], Callable[[Any], Any], str, str, Callable[[Any, Any], bool]]
-] = {
-    "maxLength": ((str,), len, "at most", " characters", operator.le),
-    "minLength": ((str,), len, "at least", " characters", operator.ge),
-    "maxItems": ((list,), len, "at most", " items", operator.le),
-    "minItems": ((list,), len, "at least", " items", operator.ge),
-    "maxProperties": ((dict,), len, "at most", " properties", operator.le),
-    "minProperties": ((dict,), len, "at least", " properties", operator.ge),
-    "minimum": (_NUMBERS, _same, "at least", "", operator.ge),
-    "maximum": (_NUMBERS, _same, "at most", "", operator.le),
-    "exclusiveMinimum": (_NUMBERS, _same, "more than", "", operator.gt),
-    "exclusiveMaximum": (_NUMBERS, _same, "less than", "", operator.lt),
-}
-
-
-def _constraint_checker(constraints: Mapping[str, Any]) -> Checker | None:
-    """What the document states beyond the type (``deprecated`` is no constraint)."""
-    checks: list[Checker] = []
-    for keyword, bound in constraints.items():
-        if keyword == "pattern":
-            checks.append(_pattern(re.compile(bound)))
-        elif keyword == "format":
-            checks.append(_format(bound, _FORMATS[bound]))
-        elif keyword == "multipleOf":
-            checks.append(_multiple_of(bound))
-        elif keyword == "uniqueItems" and bound is True:
-            checks.append(_unique_items)
-        elif keyword in _LIMITS:
-            checks.append(_limit(bound, *_LIMITS[keyword]))
-    if not checks:
-        return None
-
-    def check_constraints(value: Any) -> None:
-        for check in checks:
-            check(value)
-
-    return check_constraints
-
-
-def _limit(
-    bound: Any,
-    kinds: tuple[type, ...],
-    measure: Callable[[Any], Any],
-    text: str,
-    unit: str,
-    holds: Callable[[Any, Any], bool],
-) -> Checker:
-    def check_limit(value: Any) -> None:
-        if not isinstance(value, kinds):
-            return
-        measured = measure(value)
-        if not holds(measured, bound):
-            raise _Refusal(ValueError, f"must be {text} {bound}{unit}, got {measured}")
-
-    return check_limit
-
-
-def _is_date(value: str) -> bool:
-    # YYYY-MM-DD (RFC 3339 full-date), not the other forms fromisoformat reads, and a real day.
-    if _FULL_DATE.fullmatch(value) is None:
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-# A string format the generator records (codegen/constraints.py's STRING_FORMATS) -> its test.
-_FORMATS: dict[str, Callable[[str], object]] = {
-    "uuid": re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}").fullmatch,
-    "ISO4217": re.compile(r"[A-Z]{3}").fullmatch,
-    "date": _is_date,
-    "email": re.compile(r"[^@\s]+@[^@\s]+").fullmatch,
-    "uri": re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*").fullmatch,
-    "url": re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+").fullmatch,
-}
-
-
-def _format(name: str, holds: Callable[[str], object]) -> Checker:
-    def check_format(value: Any) -> None:
-        # On a str; a model that types the field otherwise (datetime) has checked its type.
-        if isinstance(value, str) and not holds(value):
-            raise _Refusal(ValueError, f"must have the {name} format, got {_describe(value)}")
-
-    return check_format
-
-
-# Digits enough for any float over any float (1e308 / 5e-324): the remainder is exact.
-_EXACT = Context(prec=1000)
-
-
-def _multiple_of(bound: float) -> Checker:
-    # In decimal, as written: 0.3 is a multiple of 0.1, though not in binary floating point.
-    step = Decimal(str(bound))
-
-    def check_multiple_of(value: Any) -> None:
-        numeric = isinstance(value, _NUMBERS) and not isinstance(value, bool)
-        if numeric and _EXACT.remainder(Decimal(str(value)), step) != 0:
-            raise _Refusal(ValueError, f"must be a multiple of {bound}, got {value!r}")
-
-    return check_multiple_of
-
-
-def _unique_items(value: Any) -> None:
-    if not isinstance(value, list):
-        return
-    for index, item in enumerate(value):
-        for earlier in range(index):
-            if value[earlier] == item:
-                raise _Refusal(ValueError, f"must hold unique items: [{index}] repeats [{earlier}]")
-
-
-def _pattern(pattern: re.Pattern[str]) -> Checker:
-    def check_pattern(value: Any) -> None:
-        if isinstance(value, str) and pattern.search(value) is None:
-            raise _Refusal(ValueError, f"must match {pattern.pattern!r}, got {_describe(value)}")
-
-    return check_pattern
 
 
 check_body = Validator(CONSTRAINTS).check
