@@ -8,10 +8,10 @@ converter will write it and raises ``TypeError`` (a value of the wrong type) or
 e.g. ``customer.addresses[0].postalCode``. What it checks comes from the
 models' types (types, enums, required and nullable flags) and from
 ``_constraints.py``, which ``codegen/constraints.py`` generates from the
-document and ``_constraint_checks`` checks (lengths, patterns, ranges, multiples, item and property counts,
-unique items, formats; a field it marks ``deprecated`` gives a
-``DeprecationWarning`` when sent); one plan per model class, built on first
-use. A valid body builds no string: the path of a refused value is assembled
+document and ``_constraint_checks`` checks (lengths, patterns, ranges,
+multiples, item and property counts, unique items, formats; a field it marks
+``deprecated`` gives a ``DeprecationWarning`` when sent); one plan per model
+class, built on first use. A valid body builds no string: the path of a refused value is assembled
 only as its refusal propagates out.
 """
 
