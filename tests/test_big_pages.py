@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from codat_sync_expenses import CodatSyncExpenses, _decode
+from codat_sync_expenses import CodatSyncExpenses, _constants, _decode
 from codat_sync_expenses.models import Customer, Customers
 from codat_sync_expenses.testing._seed import generated_customer
 
@@ -34,7 +34,7 @@ def _page(number: int, size: int, total: int) -> dict[str, Any]:
 
 async def test_a_big_page_is_built_in_slices_that_let_other_tasks_run() -> None:
     body = json.dumps(_page(1, 5000, 5000)).encode()
-    assert len(body) > _decode.SLICE_FROM_BYTES
+    assert len(body) > _constants.SLICE_FROM_BYTES
     ticks = 0
 
     async def tick() -> None:

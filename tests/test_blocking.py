@@ -81,7 +81,7 @@ def test_list_returns_a_page_and_a_for_loop_walks_every_customer_lazily(
     assert len(codat_fake.requests_for("list-customers")) == 2  # ... fetched when reached
     everything = [c.id for c in page]
     assert len(everything) == len(set(everything)) == 25
-    assert [c.id for c in codat.customers.list(company_id=codat_company.id, prefetch=1)] == [
+    assert [c.id for c in codat.customers.list(company_id=codat_company.id, prefetch=True)] == [
         c.id for c in codat.customers.list(company_id=codat_company.id, page_size=100)
     ]
     assert page.next_page().page_number == 2

@@ -178,7 +178,7 @@ async def test_client_made_outside_a_loop_works_inside_one(
         ({"page_size": True}, TypeError, "page_size must be an int, not bool"),
         ({"query": 5}, TypeError, "query must be a str"),
         ({"order_by": b"x"}, TypeError, "order_by must be a str"),
-        ({"prefetch": 2}, ValueError, "prefetch must be from 0 to 1"),
+        ({"prefetch": 1}, TypeError, "prefetch must be a bool, not int"),
         ({"timeout": 0}, ValueError, "timeout must be a positive number"),
         ({"max_retries": -1}, ValueError, "max_retries must be from 0 to 1000"),
     ],

@@ -200,7 +200,7 @@ async def test_prefetch_fetches_the_next_page_while_the_current_is_consumed(
     fake: FakeCodatServer, codat: CodatSyncExpenses
 ) -> None:
     company_id = _company(fake, 35)
-    pages = codat.customers.list_async(company_id=company_id, page_size=10, prefetch=1).pages()
+    pages = codat.customers.list_async(company_id=company_id, page_size=10, prefetch=True).pages()
     first = await anext(pages)
     assert first.page_number == 1
     # Page 2 is requested while the consumer still holds page 1.
@@ -214,14 +214,14 @@ async def test_prefetch_walk_yields_the_same_sequence(
     fake: FakeCodatServer, codat: CodatSyncExpenses
 ) -> None:
     company_id = _company(fake, 95)
-    assert await _walk(codat, company_id, page_size=10, prefetch=1) == _ids(fake, company_id)
+    assert await _walk(codat, company_id, page_size=10, prefetch=True) == _ids(fake, company_id)
 
 
 async def test_prefetch_in_flight_is_cancelled_when_the_consumer_stops(
     fake: FakeCodatServer, codat: CodatSyncExpenses
 ) -> None:
     company_id = _company(fake, 50)
-    pages = codat.customers.list_async(company_id=company_id, page_size=10, prefetch=1).pages()
+    pages = codat.customers.list_async(company_id=company_id, page_size=10, prefetch=True).pages()
     await anext(pages)
     fake.inject("list-customers", Fault.hang())  # the read-ahead of page 2 never answers
     await asyncio.wait_for(fake.wait_for_requests(2), timeout=5)
@@ -245,7 +245,7 @@ async def test_aclosing_the_paginator_itself_stops_a_walk_and_its_read_ahead(
     company_id = _company(fake, 50)
     seen = []
     async with contextlib.aclosing(
-        codat.customers.list_async(company_id=company_id, page_size=10, prefetch=1)
+        codat.customers.list_async(company_id=company_id, page_size=10, prefetch=True)
     ) as customers:
         async for customer in customers:
             seen.append(customer)
@@ -275,7 +275,7 @@ async def test_prefetch_error_surfaces_after_the_pages_before_it(
 
     async def walk_until_it_fails() -> None:
         async for page in codat.customers.list_async(
-            company_id=company_id, page_size=10, prefetch=1
+            company_id=company_id, page_size=10, prefetch=True
         ).pages():
             if page.page_number == 1:
                 # The read-ahead of page 2 is scheduled but not yet sent.

@@ -19,12 +19,12 @@ class BlockingPage(Generic[T]):
     """One page of a listing; ``for item in page`` yields every item from it to the end.
 
     ``items`` is this page's items only; the pages after it are fetched as the
-    loop reaches them (one ahead with ``prefetch=1``), never all at once.
+    loop reaches them (one ahead with ``prefetch=True``), never all at once.
     """
 
     __slots__ = ("_blocking", "_name", "_page", "_prefetch")
 
-    def __init__(self, page: Page[T], *, blocking: BlockingLoop, name: str, prefetch: int) -> None:
+    def __init__(self, page: Page[T], *, blocking: BlockingLoop, name: str, prefetch: bool) -> None:
         self._page = page
         self._blocking = blocking
         self._name = name
@@ -32,7 +32,7 @@ class BlockingPage(Generic[T]):
 
     @classmethod
     def first(
-        cls, paginator: AsyncPaginator[T], *, blocking: BlockingLoop, name: str, prefetch: int
+        cls, paginator: AsyncPaginator[T], *, blocking: BlockingLoop, name: str, prefetch: bool
     ) -> BlockingPage[T]:
         """Fetch the paginator's first page; ``name`` is the blocking ``list`` method's."""
         page = blocking.run(name, _awaited, paginator)

@@ -20,8 +20,28 @@ shortest keep-alive timeout common servers use (gunicorn's 2 s; uvicorn and Node
 balancers 60 s and more), so the server is not closing it as the push arrives."""
 FRESH_PUSHES_AFTER_LOSS = 600.0
 """Seconds pushes go back to a fresh connection each after one was lost on a reused one."""
+INT32_MAX = 2**31 - 1
+"""The largest value of Codat's integer parameters (int32)."""
+MAX_PAGE_SIZE = 5000
+"""The largest ``pageSize`` Codat's list operations take."""
 BACKOFF_INITIAL = 0.5
+"""Seconds of the first retry's backoff step; each next one doubles it."""
 BACKOFF_MAX = 8.0
+"""The largest backoff step between two retries, in seconds."""
+PUSH_POLL_INITIAL = 1.0
+"""Seconds of the first step between two polls of ``wait_async``; each next one doubles it."""
+PUSH_POLL_MAX = 30.0
+"""The largest step between two polls of ``wait_async``, in seconds."""
+PUSH_WAIT_DEFAULT = 15 * 60.0
+"""Seconds ``wait_async`` waits for a push that has no ``timeoutInMinutes`` (our choice)."""
+PUSH_TIMEOUT_GRACE = 60.0
+"""Seconds ``wait_async`` waits past a push's own timeout, so Codat's TimedOut arrives first."""
+SLICE_FROM_BYTES = 256 * 1024
+"""Bodies from this size are built into models in slices (a 100-customer page is ~80 KB)."""
+SLICE_SECONDS = 0.005
+"""Seconds of building after which the event loop gets a turn."""
+CLOCK_EVERY = 32
+"""Items built between two looks at the clock."""
 BODY_EXCERPT_CHARS = 500
 """How much of an unexpected body an error keeps."""
 MIN_REQUEST_TIME = 0.1

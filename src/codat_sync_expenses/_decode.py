@@ -29,6 +29,7 @@ from types import ModuleType
 from typing import Any, TypeVar, cast
 
 from . import _converter
+from ._constants import CLOCK_EVERY, SLICE_FROM_BYTES, SLICE_SECONDS
 
 __all__ = ["MISFITS", "loads", "loads_async"]
 
@@ -38,13 +39,6 @@ MISFITS: collections.Counter[str] = collections.Counter()
 
 T = TypeVar("T")
 Sliced = tuple[Callable[[Any], Any], Callable[[Any], Any], Callable[[Any, Any], Any]]
-
-# Bodies smaller than this are built in one go (a 100-customer page is ~80 KB).
-SLICE_FROM_BYTES = 256 * 1024
-# Let the loop run after building for about this long.
-SLICE_SECONDS = 0.005
-# Items built between two looks at the clock.
-CLOCK_EVERY = 32
 
 
 @functools.cache

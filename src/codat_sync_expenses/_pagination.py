@@ -3,7 +3,7 @@
 ``AsyncPaginator`` is what a ``list_async`` call returns: await it for the
 first page, ``async for`` over it for every item, or over ``.pages()`` for
 every page. A page is fetched only when the consumer needs it (or, with
-``prefetch=1``, while the consumer works on the page before it).
+``prefetch=True``, while the consumer works on the page before it).
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class AsyncPaginator(Generic[T]):
         *,
         first_page: int,
         page_size: int,
-        prefetch: int,
+        prefetch: bool,
     ) -> None:
         self._fetch_contents = fetch
         self._first_page = first_page

@@ -45,20 +45,25 @@ def instance_of(name: str, value: object, cls: type[T]) -> T:
     return value
 
 
-def integer(name: str, value: object, *, minimum: int, maximum: int | None = None) -> str:
-    """Check an int argument's range and return its query-string form."""
+def integer(name: str, value: object, *, minimum: int, maximum: int | None = None) -> int:
+    """Return an int argument, checked to be within its range."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, not {type(value).__name__}")
     if value < minimum or (maximum is not None and value > maximum):
         bounds = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
         raise ValueError(f"{name} must be {bounds}, got {value}")
-    return str(value)
+    return value
 
 
-def boolean(name: str, value: object) -> str:
-    """Check a bool argument and return its query-string form."""
+def boolean(name: str, value: object) -> bool:
+    """Return a bool argument, checked to be one."""
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
+    return value
+
+
+def query_bool(value: bool) -> str:
+    """A bool as Codat's query strings write it."""
     return "true" if value else "false"
 
 

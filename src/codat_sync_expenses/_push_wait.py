@@ -5,18 +5,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from . import _clock
+from ._constants import (
+    INT32_MAX,
+    PUSH_POLL_INITIAL,
+    PUSH_POLL_MAX,
+    PUSH_TIMEOUT_GRACE,
+    PUSH_WAIT_DEFAULT,
+)
 from ._retry import backoff
 from .errors import PushOperationFailedError, PushOperationTimedOutError, PushWaitTimeoutError
 from .models import PushOperation, PushOperationStatus
-
-POLL_INITIAL = 1.0
-POLL_MAX = 30.0
-# Without a timeoutInMinutes on the push, how long wait_async waits by default (our choice).
-DEFAULT_MAX_WAIT = 15 * 60.0
-# Waiting a little past a push's own timeout lets Codat's TimedOut arrive before our deadline.
-TIMEOUT_GRACE = 60.0
-# Codat's timeoutInMinutes is an int32; a larger one from a server is read as this.
-MAX_TIMEOUT_MINUTES = 2**31 - 1
 
 _TERMINAL = frozenset(
     {PushOperationStatus.SUCCESS, PushOperationStatus.FAILED, PushOperationStatus.TIMED_OUT}
@@ -24,11 +22,12 @@ _TERMINAL = frozenset(
 
 
 def default_max_wait(push_operation: PushOperation | None) -> float:
-    """The push's own timeout plus a grace minute, or DEFAULT_MAX_WAIT when it has none."""
+    """The push's own timeout plus a grace minute, or PUSH_WAIT_DEFAULT when it has none."""
     minutes = push_operation.timeout_in_minutes if push_operation is not None else None
     if not minutes or minutes < 0:
-        return DEFAULT_MAX_WAIT
-    return min(minutes, MAX_TIMEOUT_MINUTES) * 60.0 + TIMEOUT_GRACE
+        return PUSH_WAIT_DEFAULT
+    # A timeoutInMinutes past Codat's int32 (a server's mistake) is read as the largest.
+    return min(minutes, INT32_MAX) * 60.0 + PUSH_TIMEOUT_GRACE
 
 
 async def wait(
@@ -56,7 +55,7 @@ async def wait(
             )
         attempt += 1
         # Equal jitter: never under half the step, so polls spread without hammering early.
-        pause = backoff(attempt, initial=POLL_INITIAL, cap=POLL_MAX, floor_half=True)
+        pause = backoff(attempt, initial=PUSH_POLL_INITIAL, cap=PUSH_POLL_MAX, floor_half=True)
         await _clock.sleep(min(pause, limit - waited))
         latest = await poll()
     return _settled(latest)

@@ -88,7 +88,7 @@ class LocalCompanyLimiter:
 
     def slot(self, company_id: str, *, timeout: float | None) -> AbstractAsyncContextManager[None]:
         """Hold one of the company's slots for one HTTP attempt (see ``CompanyLimiter``)."""
-        return _Slot(self, company_id, timeout)
+        return _LocalSlot(self, company_id, timeout)
 
     async def aclose(self) -> None:
         """Nothing to release: the counts live in memory."""
@@ -119,7 +119,7 @@ class LocalCompanyLimiter:
             del self._companies[company_id]
 
 
-class _Slot:
+class _LocalSlot:
     """One attempt's hold on a slot, as an async context manager."""
 
     __slots__ = ("_company_id", "_limiter", "_timeout")

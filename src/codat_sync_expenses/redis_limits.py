@@ -126,7 +126,7 @@ class RedisCompanyLimiter:
         # A release not sent yet: (keys, token).
         self._held_back: tuple[Keys, str] | None = None
         # The slots held through Redis; one timer renews them all.
-        self._held: set[_Slot] = set()
+        self._held: set[_SharedSlot] = set()
         self._renewing: asyncio.TimerHandle | None = None
         self._workers_key = f"{key_prefix}:workers"
         self._closing = False
@@ -148,7 +148,7 @@ class RedisCompanyLimiter:
         check.text("company_id", company_id)
         if timeout is not None:
             check.seconds("timeout", timeout, positive=False)
-        return _Slot(self, company_id, timeout)
+        return _SharedSlot(self, company_id, timeout)
 
     async def aclose(self) -> None:
         """Finish pending releases, stop listening and close the Redis connections.
@@ -244,7 +244,7 @@ class RedisCompanyLimiter:
                 "a Redis concurrency slot's release failed (%s); it lapses with its lease", exc
             )
 
-    def _hold(self, slot: _Slot) -> None:
+    def _hold(self, slot: _SharedSlot) -> None:
         self._held.add(slot)
         if self._renewing is None:
             loop = asyncio.get_running_loop()
@@ -261,7 +261,7 @@ class RedisCompanyLimiter:
             loop = asyncio.get_running_loop()
             self._renewing = loop.call_later(self._renew_every, self._renew_held)
 
-    async def _renew(self, slots: list[_Slot]) -> None:
+    async def _renew(self, slots: list[_SharedSlot]) -> None:
         renewals = (self._run(self._scripts.renew, s._keys, s._token) for s in slots)
         answers = await asyncio.gather(*renewals, return_exceptions=True)
         lapsed = 0
@@ -306,7 +306,7 @@ class RedisCompanyLimiter:
         task.add_done_callback(self._background.discard)
 
 
-class _Slot:
+class _SharedSlot:
     """One attempt's hold on a slot: shared through Redis, or local while Redis is out.
 
     A slot held through Redis has its lease renewed until released.

@@ -11,15 +11,13 @@ from typing import Protocol, TypeVar
 
 from .. import _params as check
 from .._api import API
+from .._constants import INT32_MAX, MAX_PAGE_SIZE
 from .._pagination import AsyncPaginator, PageContents
 from ..models import Links
 from ..query import Condition
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
-
-MAX_PAGE_SIZE = 5000
-INT32_MAX = 2**31 - 1  # Codat's integer parameters are int32
 
 
 class CodatPage(Protocol[T_co]):
@@ -51,21 +49,22 @@ def listing(
     page_size: int,
     query: str | Condition | None,
     order_by: str | None,
-    prefetch: int,
+    prefetch: bool,
     timeout: float | None,
     max_retries: int | None,
     extra_headers: Mapping[str, str] | None,
 ) -> AsyncPaginator[T]:
     """A lazy paginator over a Codat list operation; arguments are checked here, at the call."""
     check.integer("page", page, minimum=1, maximum=INT32_MAX)
-    params = {"pageSize": check.integer("page_size", page_size, minimum=1, maximum=MAX_PAGE_SIZE)}
+    check.integer("page_size", page_size, minimum=1, maximum=MAX_PAGE_SIZE)
+    params = {"pageSize": str(page_size)}
     if isinstance(query, Condition):
         params["query"] = str(query)
     elif query is not None:
         params["query"] = check.text("query", query)
     if order_by is not None:
         params["orderBy"] = check.text("order_by", order_by)
-    check.integer("prefetch", prefetch, minimum=0, maximum=1)
+    check.boolean("prefetch", prefetch)
     check.retry_options(timeout=timeout, max_retries=max_retries)
     headers = check.headers("extra_headers", extra_headers)
 
@@ -96,11 +95,9 @@ def push_params(
     """The query parameters every push operation takes, checked and encoded."""
     params = {}
     if timeout_in_minutes is not None:
-        params["timeoutInMinutes"] = check.integer(
-            "timeout_in_minutes", timeout_in_minutes, minimum=1, maximum=INT32_MAX
-        )
+        check.integer("timeout_in_minutes", timeout_in_minutes, minimum=1, maximum=INT32_MAX)
+        params["timeoutInMinutes"] = str(timeout_in_minutes)
     if allow_sync_on_push_complete is not None:
-        params["allowSyncOnPushComplete"] = check.boolean(
-            "allow_sync_on_push_complete", allow_sync_on_push_complete
-        )
+        check.boolean("allow_sync_on_push_complete", allow_sync_on_push_complete)
+        params["allowSyncOnPushComplete"] = check.query_bool(allow_sync_on_push_complete)
     return params

@@ -96,14 +96,14 @@ class CustomersResource:
         page_size: int = 100,
         query: str | Condition | None = None,
         order_by: str | None = None,
-        prefetch: int = 0,
+        prefetch: bool = False,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncPaginator[Customer]:
         """List customers: ``await`` it for one page, ``async for`` it for every customer.
 
-        ``page`` is where the listing starts; ``prefetch=1`` fetches the next page
+        ``page`` is where the listing starts; ``prefetch=True`` fetches the next page
         while the current one is being consumed.
         """
         return listing(
@@ -147,7 +147,7 @@ class CustomersResource:
         )
         check_body("customer", customer, Customer)
         params = push_params(timeout_in_minutes, allow_sync_on_push_complete)
-        params["forceUpdate"] = check.boolean("force_update", force_update)
+        params["forceUpdate"] = check.query_bool(check.boolean("force_update", force_update))
         return await self._api.request(
             "PUT",
             path,
@@ -213,7 +213,7 @@ class CustomersResource:
         page_size: int = 100,
         query: str | Condition | None = None,
         order_by: str | None = None,
-        prefetch: int = 0,
+        prefetch: bool = False,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from .._constants import MAX_PAGE_SIZE
 from . import _query
 from ._responses import CodatHTTPError, int_param, json_response
 
@@ -43,7 +44,7 @@ def respond(request: web.Request, rows: Rows, *, service: str, model: type) -> w
     most Codat's paging information states (PagingInfo.pageSize).
     """
     page = int_param(request, "page", 1, minimum=1)
-    page_size = min(int_param(request, "pageSize", 100, minimum=1, maximum=5000), MAX_PAGE)
+    page_size = min(int_param(request, "pageSize", 100, minimum=1, maximum=MAX_PAGE_SIZE), MAX_PAGE)
     query = request.query.get("query")
     order_by = request.query.get("orderBy")
     positions = _select(rows, query, order_by, service=service, model=model)

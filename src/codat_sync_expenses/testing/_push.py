@@ -14,10 +14,11 @@ import attrs
 from aiohttp import web
 
 from .. import models
+from .._constants import INT32_MAX
 from . import _listing
 from ._listing import LISTING_QUERY
 from ._resource import Route
-from ._responses import INT32_MAX, CodatHTTPError, bool_param, int_param, json_response, now
+from ._responses import CodatHTTPError, bool_param, int_param, json_response, now
 from ._world import Company, World
 
 PushOperationName = Literal["get-push-operation", "list-push-operations"]

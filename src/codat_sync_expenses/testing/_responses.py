@@ -9,7 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
-INT32_MAX = 2**31 - 1
+from .._constants import INT32_MAX
+
 # Codat's bodies nest a few levels; deeper ones are refused before anything
 # recurses over them (json.loads, json.dumps and the validation all do).
 MAX_JSON_DEPTH = 64
