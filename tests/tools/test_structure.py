@@ -4,6 +4,7 @@ module longer than a reader takes in at once."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,13 @@ def test_each_hand_written_module_stays_short(name: str) -> None:
         return
     lines = text.count("\n")
     assert lines <= MAX_LINES, f"{name} has {lines} lines: split it by job"
+
+
+def test_contributing_names_each_module_and_only_modules_that_exist() -> None:
+    text = (SRC.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("## Where a change goes", 1)[1].split("\n## ", 1)[0]
+    named = {name for name in re.findall(r"`(?:testing/|resources/)?(_?\w+)\.py`", section)}
+    files = {path.stem for path in PACKAGE.rglob("*.py") if path.stem != "__init__"}
+    assert len(named) > 30, "the section's table was not found"
+    assert sorted(files - named) == [], "say in CONTRIBUTING.md what these modules are for"
+    assert sorted(named - files) == [], "CONTRIBUTING.md names modules that are gone"
