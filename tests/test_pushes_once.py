@@ -254,7 +254,7 @@ async def test_a_servers_keep_alive_timeout_halves_how_long_a_push_connection_ma
 
 
 async def test_aiohttps_private_keepalive_timeout_is_still_where_the_sdk_sets_it() -> None:
-    # Transport._heed_keep_alive writes TCPConnector._keepalive_timeout (private); the
+    # Sessions.heed_keep_alive writes TCPConnector._keepalive_timeout (private); the
     # test above fails if aiohttp stops reading it, this one if it renames it.
     connector = aiohttp.TCPConnector(keepalive_timeout=1.0)
     try:

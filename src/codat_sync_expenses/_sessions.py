@@ -170,8 +170,12 @@ class Sessions:
 
     def heed_keep_alive(self, value: str) -> None:
         """Reuse push connections only while idle for under half the server's announced
-        ``Keep-Alive: timeout=N``. ``_keepalive_timeout`` is private to aiohttp (its
-        connector drops a connection idle longer when asked for one); a test pins it."""
+        ``Keep-Alive: timeout=N``: a server that closes idle connections sooner than
+        ``PUSH_IDLE_REUSE`` would otherwise close them as pushes arrive (each such push is
+        then reported as possibly sent, never re-sent). ``_keepalive_timeout`` is private
+        to aiohttp (its connector drops a connection idle longer when asked for one);
+        aiohttp has no public way to change it on a live connector, and
+        tests/test_pushes_once.py pins it."""
         found = _KEEP_ALIVE_TIMEOUT.search(value)
         if found is None or self._pushes is None:
             return
@@ -246,29 +250,26 @@ class _Dropped(aiohttp.ClientError):
 
 # aiohttp re-sends GET and PUT once, on its own, when a connection drops
 # (ClientOSError, ServerDisconnectedError): a Codat PUT is a push, and a GET
-# would get one attempt more than max_retries. Only the SDK retries: a session
-# made here says so once, a borrowed one per request (_send_once).
+# would get one attempt more than max_retries. Only the SDK retries: a middleware
+# (_send_once) stops aiohttp's re-send, set once on a session made here and per
+# request on a borrowed one. aiohttp's private ``_retry_connection`` would do it
+# too, and measured no faster (`nox -s bench`), so the public API is used.
 def _own_session(connector: aiohttp.TCPConnector, *, traced: bool = False) -> aiohttp.ClientSession:
-    """A session made here: the SDK's own errors, retries and size limit apply.
-
-    Set once on the session, they cost nothing per request. ``_retry_connection``
-    is private to aiohttp (its own test client sets it); tests/test_pushes_once.py
-    fails the day it stops working.
-    """
-    session = aiohttp.ClientSession(
+    """A session made here: the SDK's own errors, retries and size limit apply, set once."""
+    return aiohttp.ClientSession(
         connector=connector,
         trace_configs=[_progress_trace()] if traced else None,
         raise_for_status=False,
         auto_decompress=False,
+        middlewares=(_send_once,),
     )
-    session._retry_connection = False
-    return session
 
 
 async def _send_once(
     request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
 ) -> aiohttp.ClientResponse:
-    """A borrowed session's re-send, stopped per request by a middleware."""
+    """aiohttp's own re-send of a request whose connection dropped, stopped: the drop
+    goes on under a type its resend loop lets through."""
     try:
         return await handler(request)
     except aiohttp.ClientConnectorError:
