@@ -41,13 +41,18 @@ def _documented_members() -> dict[str, str | None]:
 
 
 @pytest.fixture(scope="module")
-def models_page() -> str:
-    site = ROOT / "build" / "site"
+def site() -> Path:
+    built = ROOT / "build" / "site"
     subprocess.run(  # noqa: S603 - mkdocs from this session's own environment
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(built)],
         cwd=ROOT,
         check=True,
     )
+    return built
+
+
+@pytest.fixture(scope="module")
+def models_page(site: Path) -> str:
     return (site / "reference" / "models" / "index.html").read_text()
 
 
@@ -70,3 +75,10 @@ def test_every_enum_member_is_on_the_models_page(models_page: str) -> None:
     assert "CustomerStatus.ARCHIVED" in enum_members
     missing = [m for m in enum_members if f'id="codat_sync_expenses.models.{m}"' not in models_page]
     assert missing == []
+
+
+def test_the_fake_servers_page_shows_the_calls_it_inherits_from_its_harness(site: Path) -> None:
+    page = (site / "reference" / "testing" / "index.html").read_text()
+    calls = ["add_customers", "inject", "requests_for", "traffic", "wait_for_requests", "stop"]
+    prefix = "codat_sync_expenses.testing.FakeCodatServer."
+    assert [call for call in calls if f'id="{prefix}{call}"' not in page] == []
