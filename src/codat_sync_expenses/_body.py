@@ -27,25 +27,22 @@ async def read_body(response: aiohttp.ClientResponse, method: str, path: str, li
         decoded = _decoded(response.content.iter_any(), encoding, limit)
         chunks = [chunk async for chunk in decoded]
     except _TooLargeError:
-        raise ResponseTooLargeError(
-            f"{method} {path}: response body is larger than max_response_bytes={limit}"
-            + ("" if encoding == "identity" else f" once decoded from {encoding}"),
-            method=method,
-            path=path,
-            status_code=response.status,
-            body="",
-            headers=response.headers,
-        ) from None
+        kind: type[ResponseTooLargeError | ResponseDecodeError] = ResponseTooLargeError
+        problem = f"response body is larger than max_response_bytes={limit}" + (
+            "" if encoding == "identity" else f" once decoded from {encoding}"
+        )
     except (_UndecodableError, zlib.error) as exc:
-        raise ResponseDecodeError(
-            f"{method} {path}: response body could not be decoded: {exc}",
-            method=method,
-            path=path,
-            status_code=response.status,
-            body="",
-            headers=response.headers,
-        ) from None
-    return b"".join(chunks)
+        kind, problem = ResponseDecodeError, f"response body could not be decoded: {exc}"
+    else:
+        return b"".join(chunks)
+    raise kind(
+        f"{method} {path}: {problem}",
+        method=method,
+        path=path,
+        status_code=response.status,
+        body="",
+        headers=response.headers,
+    ) from None
 
 
 class _TooLargeError(Exception):

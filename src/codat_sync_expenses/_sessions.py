@@ -26,6 +26,7 @@ import functools
 import logging
 import math
 import re
+from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -298,27 +299,23 @@ def _pool_for(session: aiohttp.ClientSession | None, max_connections: int) -> Sl
 
 def _progress_trace() -> aiohttp.TraceConfig:
     config = aiohttp.TraceConfig()
-    config.on_request_headers_sent.append(_headers_sent)
-    config.on_connection_reuseconn.append(_reused)
+    config.on_request_headers_sent.append(_noting("sent"))
+    config.on_connection_reuseconn.append(_noting("reused"))
     return config
 
 
-async def _reused(
-    session: aiohttp.ClientSession,
-    context: SimpleNamespace,
-    params: aiohttp.TraceConnectionReuseconnParams,
-) -> None:
-    if context.trace_request_ctx is not None:
-        context.trace_request_ctx["reused"] = True
+def _noting(
+    key: str,
+) -> Callable[[aiohttp.ClientSession, SimpleNamespace, object], Awaitable[None]]:
+    """A trace callback that sets ``key`` in the request's ``Progress``, if it has one."""
 
+    async def note(
+        session: aiohttp.ClientSession, context: SimpleNamespace, params: object
+    ) -> None:
+        if context.trace_request_ctx is not None:
+            context.trace_request_ctx[key] = True
 
-async def _headers_sent(
-    session: aiohttp.ClientSession,
-    context: SimpleNamespace,
-    params: aiohttp.TraceRequestHeadersSentParams,
-) -> None:
-    if context.trace_request_ctx is not None:
-        context.trace_request_ctx["sent"] = True
+    return note
 
 
 async def _close_all(sessions: list[aiohttp.ClientSession]) -> None:
