@@ -112,11 +112,10 @@ class Fault:
 
 
 @attrs.frozen(kw_only=True)
-class _Status(Fault):
-    code: int
-    retry_after: str | None = None
-    body: bytes | None = None
-    content_type: str = "application/json"
+class _Replacing(Fault):
+    """A fault whose answer replaces the real one; with ``after_processing`` the request
+    takes effect first."""
+
     after_processing: bool = False
 
     async def respond(
@@ -124,6 +123,21 @@ class _Status(Fault):
     ) -> web.StreamResponse:
         if self.after_processing:
             await answer()
+        return await self.replacement(stopping)
+
+    async def replacement(self, stopping: asyncio.Event) -> web.StreamResponse:
+        """The answer sent instead."""
+        raise NotImplementedError
+
+
+@attrs.frozen(kw_only=True)
+class _Status(_Replacing):
+    code: int
+    retry_after: str | None = None
+    body: bytes | None = None
+    content_type: str = "application/json"
+
+    async def replacement(self, stopping: asyncio.Event) -> web.StreamResponse:
         headers = {"Retry-After": self.retry_after} if self.retry_after else {}
         if self.body is not None:
             return web.Response(
@@ -135,14 +149,8 @@ class _Status(Fault):
 
 
 @attrs.frozen(kw_only=True)
-class _Hang(Fault):
-    after_processing: bool = False
-
-    async def respond(
-        self, request: web.Request, answer: Answer, stopping: asyncio.Event
-    ) -> web.StreamResponse:
-        if self.after_processing:
-            await answer()
+class _Hang(_Replacing):
+    async def replacement(self, stopping: asyncio.Event) -> web.StreamResponse:
         await stopping.wait()
         return web.Response(status=503)
 
