@@ -104,7 +104,7 @@ def backoff(
     return random.uniform(low, step)  # noqa: S311 - jitter, not security
 
 
-def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     """Parse ``Retry-After`` as seconds or an HTTP date; None when absent or unreadable."""
     value = headers.get("Retry-After")
     if value is None:
@@ -119,4 +119,4 @@ def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) ->
         return None
     if when.tzinfo is None:
         return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return max(0.0, when.timestamp() - time.time())
