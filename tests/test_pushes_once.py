@@ -63,6 +63,8 @@ async def test_a_push_whose_connection_drops_after_processing_reaches_the_server
         with pytest.raises(errors.APIConnectionError) as caught:
             await PUSHES[push](codat)
     assert caught.value.request_sent is True
+    # The cause is aiohttp's own error, not the wrapper that stopped its re-send.
+    assert isinstance(caught.value.__cause__, aiohttp.ServerDisconnectedError)
     assert len(server.processed) == 1
     assert clock.sleeps == []
 

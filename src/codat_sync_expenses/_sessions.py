@@ -249,6 +249,11 @@ class _Dropped(aiohttp.ClientError):
     """A dropped connection, re-raised under a type aiohttp's resend loop lets through."""
 
 
+def as_raised(exc: aiohttp.ClientError) -> BaseException:
+    """The error as aiohttp raised it, before ``_send_once`` re-raised a dropped connection."""
+    return exc.__cause__ if isinstance(exc, _Dropped) and exc.__cause__ is not None else exc
+
+
 # aiohttp re-sends GET and PUT once, on its own, when a connection drops
 # (ClientOSError, ServerDisconnectedError): a Codat PUT is a push, and a GET
 # would get one attempt more than max_retries. Only the SDK retries: a middleware

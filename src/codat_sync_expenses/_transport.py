@@ -23,7 +23,7 @@ from yarl import URL
 from ._auth import Secret
 from ._body import ACCEPT_ENCODING, read_body
 from ._retry import RetryPolicy
-from ._sessions import BORROWED_SESSION_CLOSED, Sessions, attempt_timeout, was_sent
+from ._sessions import BORROWED_SESSION_CLOSED, Sessions, as_raised, attempt_timeout, was_sent
 from .errors import (
     APIConnectionError,
     APITimeoutError,
@@ -281,18 +281,19 @@ class Transport:
             raise _connection_error(
                 APIConnectionError, "could not connect", exc, method, path, request_sent=False
             ) from exc
-        except aiohttp.ClientError as exc:
+        except aiohttp.ClientError as caught:
+            raised = as_raised(caught)
             if self._sessions.closed:
-                raise ClientClosedError(_CLOSED_IN_FLIGHT) from exc
+                raise ClientClosedError(_CLOSED_IN_FLIGHT) from raised
             self._sessions.lost_after_sending(progress, method, path)
             raise _connection_error(
                 APIConnectionError,
                 "connection failed",
-                exc,
+                raised,
                 method,
                 path,
                 request_sent=was_sent(progress),
-            ) from exc
+            ) from raised
         except RuntimeError as exc:
             # aiohttp raises a bare RuntimeError for a request on a closed session.
             if self._sessions.closed:
