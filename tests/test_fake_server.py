@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from yarl import URL
 
-from codat_sync_expenses import CodatSyncExpenses
+from codat_sync_expenses import CodatSyncExpenses, errors
 from codat_sync_expenses.models import Customer, CustomerStatus
 from codat_sync_expenses.testing import FakeCodatServer, Fault, PushOutcome, _seed, serve_in_thread
 
@@ -186,7 +186,7 @@ def test_a_fault_or_outcome_the_fake_could_not_serve_is_refused_when_made(
         (lambda fake, c: fake.settle_next_push(PushOutcome.success(), times=-1), "times must"),
         (
             lambda fake, c: fake.inject("get-customers", Fault.hang()),
-            "operation must be one of create-customer, get-customer, .*; got 'get-customers'",
+            "operation must be one of list-customers, get-customer, .*; got 'get-customers'",
         ),
     ],
 )
@@ -227,3 +227,33 @@ async def test_a_hostile_push_body_is_codats_400_and_the_requests_stay_readable(
     assert recorded[0]["method"] == method
     if body.startswith(b"\xff"):
         assert recorded[0]["body"] == "\\xff\\xfe not utf-8"
+
+
+async def test_a_company_added_again_under_its_id_starts_with_no_records(
+    fake: FakeCodatServer, company: Company, codat: CodatSyncExpenses
+) -> None:
+    pushed = await codat.customers.create_async(
+        company_id=company.id,
+        connection_id=company.connection_id,
+        customer=Customer(customer_name="Before", status=CustomerStatus.ACTIVE),
+    )
+    assert len(fake.customers(company.id)) == 26  # 25 seeded, and the one pushed
+    assert len(fake.push_operations(company.id)) == 1
+    fake.add_company(company.id)
+    assert fake.customers(company.id) == []
+    assert fake.push_operations(company.id) == []
+    fake.add_customers(company.id, 3)  # generated ones may be seeded again
+    assert len(fake.customers(company.id)) == 3
+    with pytest.raises(errors.NotFoundError):  # the earlier company's push is not the new one's
+        await codat.push_operations.get_async(
+            company_id=company.id, push_operation_key=pushed.push_operation_key
+        )
+
+
+def test_a_fault_is_made_by_its_named_constructors_and_shows_as_made() -> None:
+    with pytest.raises(TypeError, match="abstract"):
+        Fault()  # type: ignore[abstract]
+    unused = [Fault.status(503, retry_after=2), Fault.hang(after_processing=True), Fault.cut()]
+    assert repr(unused) == (
+        "[Fault.status(code=503, retry_after='2'), Fault.hang(after_processing=True), Fault.cut()]"
+    )

@@ -43,7 +43,7 @@ class Controlled(Protocol):
     requests: list[RecordedRequest]
 
     @property
-    def operations(self) -> frozenset[str]: ...
+    def operations(self) -> tuple[str, ...]: ...
     def add_company(self, company_id: str | None = None) -> str: ...
     def add_connection(self, company_id: str, connection_id: str | None = None) -> str: ...
     def add_customers(self, company_id: str, customers: int) -> list[str] | None: ...
@@ -134,6 +134,6 @@ def _text(body: dict[str, Any], name: str) -> str | None:
 
 def _operation(fake: Controlled, value: object) -> str:
     if not isinstance(value, str) or value not in fake.operations:
-        known = ", ".join(sorted(fake.operations))
+        known = ", ".join(fake.operations)
         raise _ControlRequestError(f"operation must be one of {known}; got {value!r}")
     return value

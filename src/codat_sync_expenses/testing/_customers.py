@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import weakref
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
@@ -131,15 +132,16 @@ class Customers:
     def __init__(self, world: World, pushes: PushOperations) -> None:
         self._world = world
         self._pushes = pushes
-        self._stores: dict[str, CustomerStore] = {}
+        # By company: one added again under the same id starts empty.
+        self._stores: weakref.WeakKeyDictionary[Company, CustomerStore] = (
+            weakref.WeakKeyDictionary()
+        )
 
-    def of(self, company_id: str) -> CustomerStore:
-        """A company's customers (KeyError for an unknown company)."""
-        store = self._stores.get(company_id)
+    def of(self, company: Company) -> CustomerStore:
+        """A company's customers."""
+        store = self._stores.get(company)
         if store is None:
-            if company_id not in self._world.companies:
-                raise KeyError(company_id)
-            store = self._stores[company_id] = CustomerStore(_seed.company_seed(company_id))
+            store = self._stores[company] = CustomerStore(_seed.company_seed(company.id))
         return store
 
     def unused(self) -> dict[str, list[Any]]:
@@ -156,13 +158,13 @@ class Customers:
         async def list_customers(request: web.Request) -> web.Response:
             company = world.company(request)
             return _listing.respond(
-                request, self.of(company.id), service="ClientsApi", model=models.Customer
+                request, self.of(company), service="ClientsApi", model=models.Customer
             )
 
         async def get_customer(request: web.Request) -> web.Response:
             company = world.company(request)
             customer_id = request.match_info["customerId"]
-            customer = self.of(company.id).get(customer_id)
+            customer = self.of(company).get(customer_id)
             if customer is None:
                 raise CodatHTTPError(404, f"Customer {customer_id} not found", service="PullApi")
             return json_response(customer)
@@ -178,7 +180,7 @@ class Customers:
             company = world.company(request)
             connection_id = world.connection(request, company)
             customer_id = request.match_info["customerId"]
-            if self.of(company.id).get(customer_id) is None:
+            if self.of(company).get(customer_id) is None:
                 raise CodatHTTPError(404, f"Customer {customer_id} not found", service="PushApi")
             bool_param(request, "forceUpdate")
             body = await _customer_body(request, customer_id)
@@ -192,7 +194,7 @@ class Customers:
             customer: dict[str, Any],
             change: str,
         ) -> web.Response:
-            store = self.of(company.id)
+            store = self.of(company)
             return self._pushes.push(
                 request,
                 company,

@@ -7,6 +7,7 @@ any fault the same way; adding one is a class here and its name in ``_FROM_JSON`
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import math
 from collections.abc import Awaitable, Callable, Mapping
@@ -32,8 +33,8 @@ class FaultRequestError(ValueError):
     """A fault described in JSON (the control API) that the fake cannot make."""
 
 
-@attrs.frozen(kw_only=True)
-class Fault:
+@attrs.frozen(kw_only=True, repr=False)
+class Fault(abc.ABC):
     """One injected failure for ``FakeCodatServer.inject``; make it with a named constructor.
 
     ``Fault.status(503, retry_after=2)``, ``Fault.hang()``, ``Fault.reset()``,
@@ -41,11 +42,21 @@ class Fault:
     NaN delay, CR or LF in ``retry_after``) is a ValueError here, not a hang later.
     """
 
+    @abc.abstractmethod
     async def respond(
         self, request: web.Request, answer: Answer, stopping: asyncio.Event
     ) -> web.StreamResponse:
         """Answer ``request`` in this fault's way; ``stopping`` is set when the fake stops."""
-        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        # As it was made, e.g. Fault.status(code=503, retry_after='2') for _Status: the
+        # named constructor of each kind is its class's name; UnusedFaultsError shows it.
+        given = [
+            f"{field.name}={getattr(self, field.name)!r}"
+            for field in attrs.fields(type(self))
+            if getattr(self, field.name) != field.default
+        ]
+        return f"Fault.{type(self).__name__.lstrip('_').lower()}({', '.join(given)})"
 
     @classmethod
     def status(
@@ -111,7 +122,7 @@ class Fault:
         return make(body)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class _Replacing(Fault):
     """A fault whose answer replaces the real one; with ``after_processing`` the request
     takes effect first."""
@@ -125,12 +136,12 @@ class _Replacing(Fault):
             await answer()
         return await self.replacement(stopping)
 
+    @abc.abstractmethod
     async def replacement(self, stopping: asyncio.Event) -> web.StreamResponse:
         """The answer sent instead."""
-        raise NotImplementedError
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class _Status(_Replacing):
     code: int
     retry_after: str | None = None
@@ -148,14 +159,14 @@ class _Status(_Replacing):
         return response
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class _Hang(_Replacing):
     async def replacement(self, stopping: asyncio.Event) -> web.StreamResponse:
         await stopping.wait()
         return web.Response(status=503)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class _Reset(Fault):
     async def respond(
         self, request: web.Request, answer: Answer, stopping: asyncio.Event
@@ -164,7 +175,7 @@ class _Reset(Fault):
         return web.Response()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class _Cut(Fault):
     async def respond(
         self, request: web.Request, answer: Answer, stopping: asyncio.Event
@@ -182,7 +193,7 @@ class _Cut(Fault):
         return response
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class _Delay(Fault):
     seconds: float
 

@@ -96,7 +96,7 @@ class Harness(Generic[Op]):
         max_in_flight_per_company: int | None,
     ) -> None:
         self._resources = resources
-        self._operations = frozenset(
+        self._operations = tuple(
             route.operation for resource in resources for route in resource.routes()
         )
         self._api_key = api_key
@@ -172,8 +172,8 @@ class Harness(Generic[Op]):
     # -- faults and recording ----------------------------------------------------
 
     @property
-    def operations(self) -> frozenset[str]:
-        """The operation ids this server answers."""
+    def operations(self) -> tuple[str, ...]:
+        """The operation ids this server answers, in the order its resources list them."""
         return self._operations
 
     @on_own_thread
@@ -182,7 +182,7 @@ class Harness(Generic[Op]):
         count("times", times, minimum=1, maximum=MAX_TIMES)
         if operation not in self._operations:
             raise ValueError(
-                f"operation must be one of {', '.join(sorted(self._operations))}; got {operation!r}"
+                f"operation must be one of {', '.join(self._operations)}; got {operation!r}"
             )
         self._faults[operation].extend([fault] * times)
 

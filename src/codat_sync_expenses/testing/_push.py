@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
+import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
@@ -214,17 +215,16 @@ class PushOperations:
         self._world = world
         self._outcome = outcome
         self.next_outcomes: deque[PushOutcome] = deque()
-        self._stores: dict[str, PushStore] = {}
+        # By company: one added again under the same id starts empty.
+        self._stores: weakref.WeakKeyDictionary[Company, PushStore] = weakref.WeakKeyDictionary()
         # Every request for a company first settles its pushes due by time alone.
-        world.on_lookup.append(lambda company: self.of(company.id).settle_due())
+        world.on_lookup.append(lambda company: self.of(company).settle_due())
 
-    def of(self, company_id: str) -> PushStore:
-        """A company's push operations (KeyError for an unknown company)."""
-        store = self._stores.get(company_id)
+    def of(self, company: Company) -> PushStore:
+        """A company's push operations."""
+        store = self._stores.get(company)
         if store is None:
-            if company_id not in self._world.companies:
-                raise KeyError(company_id)
-            store = self._stores[company_id] = PushStore()
+            store = self._stores[company] = PushStore()
         return store
 
     def push(
@@ -249,7 +249,7 @@ class PushOperations:
             record=record,
         )
         outcome = self.next_outcomes.popleft() if self.next_outcomes else self._outcome
-        return json_response(self.of(company.id).push(operation, outcome, on_success))
+        return json_response(self.of(company).push(operation, outcome, on_success))
 
     def unused(self) -> dict[str, list[Any]]:
         """Push outcomes queued for pushes that never came."""
@@ -265,19 +265,19 @@ class PushOperations:
         async def list_push_operations(request: web.Request) -> web.Response:
             company = self._world.company(request)
             return _listing.respond(
-                request, self.of(company.id), service="PushApi", model=models.PushOperation
+                request, self.of(company), service="PushApi", model=models.PushOperation
             )
 
         async def get_push_operation(request: web.Request) -> web.Response:
             company = self._world.company(request)
             key = request.match_info["pushOperationKey"]
-            operation = self.of(company.id).poll(key)
+            operation = self.of(company).poll(key)
             if operation is None:
                 raise CodatHTTPError(404, f"Push operation {key} not found", service="PushApi")
             return json_response(operation)
 
         pushes = "/companies/{companyId}/push"
         return [
-            Route("GET", pushes, "list-push-operations", list_push_operations, LISTING_QUERY),
             Route("GET", pushes + "/{pushOperationKey}", "get-push-operation", get_push_operation),
+            Route("GET", pushes, "list-push-operations", list_push_operations, LISTING_QUERY),
         ]

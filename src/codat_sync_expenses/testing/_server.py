@@ -78,7 +78,7 @@ class FakeCodatServer(Harness[Operation]):
         """Seed a company with ``n`` realistic customers (made on demand from the company
         id, so 1,000,000 is cheap), or with the given Codat-shaped customer dicts (their
         ids are returned)."""
-        store = self._customers.of(company_id)
+        store = self._customers.of(self._world.companies[company_id])
         if isinstance(customers, int):
             store.generate(count("customers", customers, minimum=0, maximum=MAX_CUSTOMERS))
             return None
@@ -92,18 +92,18 @@ class FakeCodatServer(Harness[Operation]):
     @on_own_thread
     def customer(self, company_id: str, customer_id: str) -> dict[str, Any] | None:
         """The JSON of one customer, as a later get would return it."""
-        return self._customers.of(company_id).get(customer_id)
+        return self._customers.of(self._world.companies[company_id]).get(customer_id)
 
     @on_own_thread
     def customers(self, company_id: str) -> list[dict[str, Any]]:
         """The JSON of every customer of a company, in listing order."""
-        store = self._customers.of(company_id)
+        store = self._customers.of(self._world.companies[company_id])
         return [store.record(i) for i in range(len(store))]
 
     @on_own_thread
     def push_operations(self, company_id: str) -> list[dict[str, Any]]:
         """The JSON of every push operation of a company, oldest first, as listed."""
-        pushes = self._pushes.of(company_id)
+        pushes = self._pushes.of(self._world.companies[company_id])
         return [pushes.record(i) for i in range(len(pushes))]
 
     @on_own_thread
