@@ -96,9 +96,7 @@ class Harness(Generic[Op]):
         max_in_flight_per_company: int | None,
     ) -> None:
         self._resources = resources
-        self._operations = tuple(
-            route.operation for resource in resources for route in resource.routes()
-        )
+        self._routes = [route for resource in resources for route in resource.routes()]
         self._api_key = api_key
         self._port = port
         self._max_in_flight = max_in_flight_per_company
@@ -136,11 +134,10 @@ class Harness(Generic[Op]):
         self._loop = asyncio.get_running_loop()
         self._thread = threading.get_ident()
         app = web.Application(client_max_size=10 * 1024 * 1024, middlewares=[_codat_errors])
-        for resource in self._resources:
-            for route in resource.routes():
-                app.router.add_route(
-                    route.method, route.path, self._endpoint(route.operation, route.handler)
-                )
+        for route in self._routes:
+            app.router.add_route(
+                route.method, route.path, self._endpoint(route.operation, route.handler)
+            )
         app.router.add_routes(self._control_routes())
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -174,15 +171,15 @@ class Harness(Generic[Op]):
     @property
     def operations(self) -> tuple[str, ...]:
         """The operation ids this server answers, in the order its resources list them."""
-        return self._operations
+        return tuple(route.operation for route in self._routes)
 
     @on_own_thread
     def inject(self, operation: Op, fault: Fault, *, times: int = 1) -> None:
         """Apply ``fault`` to the next ``times`` calls of ``operation``."""
         count("times", times, minimum=1, maximum=MAX_TIMES)
-        if operation not in self._operations:
+        if operation not in self.operations:
             raise ValueError(
-                f"operation must be one of {', '.join(self._operations)}; got {operation!r}"
+                f"operation must be one of {', '.join(self.operations)}; got {operation!r}"
             )
         self._faults[operation].extend([fault] * times)
 
