@@ -1,8 +1,8 @@
 """``FakeCodatServer``: the harness with Codat's resources, and the calls that seed them.
 
 Adding a resource to the fake: its module (routes, store, seed, rules; see
-``_customers.py``), one line in ``__init__`` below, its operation ids in
-``Operation``, and here any seeding call its tests want.
+``_customers.py``), building it in ``__init__`` below and adding it to the resources,
+its operation ids in ``Operation``, and here any seeding call its tests want.
 """
 
 from __future__ import annotations
