@@ -213,4 +213,3 @@ class Scripts:
         self.release = client.register_script(RELEASE)
         self.release_then_acquire = client.register_script(RELEASE_THEN_ACQUIRE)
         self.renew = client.register_script(RENEW)
-        self.check_in = client.register_script(CHECK_IN)

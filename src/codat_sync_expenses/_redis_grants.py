@@ -48,16 +48,26 @@ class GrantListener:
             self._listen_now.set()  # it may be pausing after a loss: a waiter needs it now
         await bounded(self._subscribed.wait(), self._timeout)
 
-    async def woken(self, token: str, delay: float) -> bool:
-        """Wait up to ``delay`` seconds for ``token``'s grant: True when it was heard."""
+    def expect(self, token: str) -> asyncio.Future[bool]:
+        """Hear ``token``'s grant from now on, until ``forget``: called before each ask.
+
+        Redis may publish the grant while its answer to the ask is still on the way,
+        and the listener may read it first; registered this early, it is kept.
+        """
         wake_up = asyncio.get_running_loop().create_future()
         self._wake_ups[token] = wake_up
+        return wake_up
+
+    async def woken(self, wake_up: asyncio.Future[bool], delay: float) -> bool:
+        """Wait up to ``delay`` seconds on an ``expect``: True when the grant was heard."""
         try:
             return await asyncio.wait_for(wake_up, delay)
         except asyncio.TimeoutError:
             return False
-        finally:
-            del self._wake_ups[token]
+
+    def forget(self, token: str) -> None:
+        """Stop hearing ``token``'s grants: it holds its slot, or gave up."""
+        self._wake_ups.pop(token, None)
 
     def wake_all(self) -> None:
         """Make every waiter ask Redis now: grants may have gone unheard."""

@@ -1,6 +1,7 @@
 """The Redis limiter while Redis cannot be reached: each process keeps to its share of
 the budget, one task pings Redis until it answers, and the releases that could not be
-sent meanwhile are handed back to be sent then."""
+sent meanwhile are handed back to be sent then. The share comes from check-ins: each
+worker holding slots counts itself in, and learns how many there are."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Callable
 
 import redis.asyncio as redis
 
-from ._redis_calls import UNREACHABLE, Keys, bounded
+from ._redis_calls import CHECK_IN, UNREACHABLE, Keys, bounded
 from .limits import LocalCompanyLimiter
 
 logger = logging.getLogger("codat_sync_expenses")
@@ -28,8 +29,15 @@ class Outage:
         timeout: float,
         retry_after: float,
         on_back: Callable[[], None],
+        worker: str,
+        workers_key: str,
+        lease: float,
     ) -> None:
         self._redis = client
+        self._check_in = client.register_script(CHECK_IN)
+        self._worker = worker
+        self._workers_key = workers_key
+        self._lease_ms = max(1, round(lease * 1000))
         self._on_back = on_back
         self._max_in_flight = max_in_flight
         self._timeout = timeout
@@ -42,6 +50,12 @@ class Outage:
         self.unsent: dict[str, Keys] = {}
         """Releases that could not reach Redis, by token: sent again once it answers."""
         self._probe: asyncio.Future[None] | None = None
+
+    async def check_in(self) -> None:
+        """Count this worker among those holding slots, and learn how many there are."""
+        with contextlib.suppress(*UNREACHABLE):  # the renewals note it
+            answer = self._check_in([self._workers_key], [self._worker, self._lease_ms])
+            self.workers = int(await bounded(answer, self._timeout))
 
     def begin(self, exc: BaseException, *, probe: bool) -> None:
         """Redis was found unreachable: limit this process to its share, and (with

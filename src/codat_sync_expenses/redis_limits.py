@@ -23,7 +23,6 @@ the workers check in with their renewals, so each knows how many there are).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 import time
@@ -113,6 +112,9 @@ class RedisCompanyLimiter:
             timeout=redis_timeout,
             retry_after=retry_after,
             on_back=self._note_reachable,
+            worker=self._worker,
+            workers_key=f"{key_prefix}:workers",
+            lease=lease,
         )
         # The arguments after the token, the same on every call.
         self._fixed_args: list[str | int] = [
@@ -128,7 +130,6 @@ class RedisCompanyLimiter:
         # The slots held through Redis; one timer renews them all.
         self._held: set[_SharedSlot] = set()
         self._renewing: asyncio.TimerHandle | None = None
-        self._workers_key = f"{key_prefix}:workers"
         self._closing = False
 
     def __repr__(self) -> str:
@@ -181,6 +182,8 @@ class RedisCompanyLimiter:
         # No slot is taken after give_up: the request needs the rest of the timeout.
         give_up = None if timeout is None else time.monotonic() + longest_wait(timeout)
         held_back = self._held_back
+        grants = self._grants  # the waiter's wake-ups: expected before each ask
+        granted = grants.expect(token)
         try:
             if held_back is not None and held_back[0] == keys:
                 self._held_back = None
@@ -188,9 +191,10 @@ class RedisCompanyLimiter:
                 wait_ms = await self._run(script, keys, token, held_back[1])
             else:
                 wait_ms = await self._run(self._scripts.acquire, keys, token)
-            if wait_ms and not self._grants.subscribed:
-                await self._grants.listening()
+            if wait_ms and not grants.subscribed:
+                await grants.listening()
                 # A grant published before the subscription was live went unheard.
+                granted = grants.expect(token)
                 wait_ms = await self._run(self._scripts.acquire, keys, token)
             while wait_ms:
                 delay = min(wait_ms / 1000, self._ask_every)
@@ -202,12 +206,13 @@ class RedisCompanyLimiter:
                             company_id, self.max_in_flight, timeout, " shared through Redis"
                         )
                     delay = min(delay, left)
-                if await self._grants.woken(token, delay):
+                if await grants.woken(granted, delay):
                     return
                 if self._outage.unreachable:
                     # Another caller found Redis unreachable: fall back with it.
                     raise RedisUnreachableError("another call found Redis unreachable")
                 # Renews our place in the queue and takes back leases that lapsed.
+                granted = grants.expect(token)
                 wait_ms = await self._run(self._scripts.acquire, keys, token)
             if give_up is not None and time.monotonic() > give_up:
                 # Granted, but with too little time left for the request: hand it on.
@@ -217,6 +222,8 @@ class RedisCompanyLimiter:
             # Leave the queue, or give back a slot granted while we were giving up.
             self._release(keys, token)
             raise
+        finally:
+            grants.forget(token)
 
     def _release(self, keys: Keys, token: str) -> None:
         # Held back to the end of this turn of the event loop: the next acquire for
@@ -249,7 +256,7 @@ class RedisCompanyLimiter:
         if self._renewing is None:
             loop = asyncio.get_running_loop()
             self._renewing = loop.call_later(self._renew_every, self._renew_held)
-            self._spawn(self._check_in())
+            self._spawn(self._outage.check_in())
 
     def _renew_held(self) -> None:
         self._renewing = None
@@ -257,7 +264,7 @@ class RedisCompanyLimiter:
             # A slot taken since the last round is confirmed early: a timer per slot
             # would cost every slot, most of which end within the round.
             self._spawn(self._renew(list(self._held)))
-            self._spawn(self._check_in())
+            self._spawn(self._outage.check_in())
             loop = asyncio.get_running_loop()
             self._renewing = loop.call_later(self._renew_every, self._renew_held)
 
@@ -281,13 +288,6 @@ class RedisCompanyLimiter:
                 lapsed,
                 self.max_in_flight,
             )
-
-    async def _check_in(self) -> None:
-        """Count this worker among those holding slots, and learn how many there are."""
-        lease_ms = self._fixed_args[1]
-        with contextlib.suppress(*UNREACHABLE):  # the renewals note it
-            workers = self._scripts.check_in([self._workers_key], [self._worker, lease_ms])
-            self._outage.workers = int(await calls.bounded(workers, self.redis_timeout))
 
     def _note_unreachable(self, exc: BaseException) -> None:
         self._outage.begin(exc, probe=not self._closing)
