@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import signal
 from collections import Counter
+from collections.abc import Coroutine
 from contextlib import AsyncExitStack
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -47,7 +50,10 @@ class Worker:
 
     def _receive(self) -> Any:
         if not self._connection.poll(30):
-            raise AssertionError("the worker said nothing for 30 s")
+            # Ask it what it is waiting on, so that a failure says where it hangs.
+            os.kill(self.process.pid or 0, signal.SIGUSR1)
+            tasks = self._connection.recv() if self._connection.poll(5) else "no answer"
+            raise AssertionError(f"the worker said nothing for 30 s; its tasks:\n{tasks}")
         try:
             return self._connection.recv()
         except EOFError:
@@ -65,7 +71,30 @@ def start(mode: str, **options: Any) -> Worker:
 
 
 def _main(mode: str, options: dict[str, Any], connection: Connection) -> None:
-    asyncio.run((_calls if mode == "calls" else _hold)(connection, **options))
+    asyncio.run(_traced((_calls if mode == "calls" else _hold)(connection, **options), connection))
+
+
+async def _traced(work: Coroutine[Any, Any, None], connection: Connection) -> None:
+    """Run ``work``; on SIGUSR1, send the stacks of every task (what it waits on)."""
+
+    def send_stacks() -> None:
+        lines = []
+        for task in asyncio.all_tasks():
+            lines.append(repr(task))
+            # What it awaits, down the chain (a task's own stack stops at its coroutine).
+            awaiting: Any = task.get_coro()
+            while awaiting is not None:
+                frame = getattr(awaiting, "cr_frame", None) or getattr(awaiting, "gi_frame", None)
+                if frame is not None:
+                    code = frame.f_code
+                    lines.append(f"  {code.co_filename}:{frame.f_lineno} {code.co_name}")
+                awaiting = getattr(awaiting, "cr_await", None) or getattr(
+                    awaiting, "gi_yieldfrom", None
+                )
+        connection.send("\n".join(lines))
+
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, send_stacks)
+    await work
 
 
 def _limiter(redis: str, prefix: str, lease: float) -> RedisCompanyLimiter:
