@@ -85,18 +85,15 @@ def _wait(
     waited: float = 0.0,
     *,
     status: int | None = 503,
-    retry_after: str | None = None,
+    retry_after: float | None = None,
     max_retries: int | None = None,
 ) -> float | None:
-    headers = (
-        None if status is None else ({} if retry_after is None else {"Retry-After": retry_after})
-    )
     return POLICY.wait_before_retry(
         attempt,
         waited,
         idempotent=True,
         status=status,
-        headers=headers,
+        retry_after=retry_after,
         request_sent=True,
         certificate_failed=False,
         max_retries=max_retries,
@@ -104,9 +101,9 @@ def _wait(
 
 
 def test_the_server_s_retry_after_is_the_wait_while_the_budget_holds_it() -> None:
-    assert _wait(retry_after="4") == 4.0
-    assert _wait(waited=6.0, retry_after="4") == 4.0  # 10 s in all: still within max_wait
-    assert _wait(waited=6.5, retry_after="4") is None  # never cut short: the call ends
+    assert _wait(retry_after=4.0) == 4.0
+    assert _wait(waited=6.0, retry_after=4.0) == 4.0  # 10 s in all: still within max_wait
+    assert _wait(waited=6.5, retry_after=4.0) is None  # never cut short: the call ends
 
 
 def test_retries_stop_after_max_retries_unless_the_call_sets_its_own() -> None:

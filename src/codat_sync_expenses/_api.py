@@ -14,7 +14,6 @@ from . import _converter, _decode, _raw
 from . import _params as check
 from ._constants import BODY_EXCERPT_CHARS
 from ._redact import Redactor
-from ._retry import retry_after_seconds
 from ._transport import Response, Transport
 from .errors import STATUS_ERRORS, APIStatusError, CodatError, RedirectError, ResponseDecodeError
 from .models import ErrorMessage
@@ -132,7 +131,7 @@ def _status_error(method: str, path: str, response: Response, body: bytes) -> AP
         status_code=response.status,
         body=_excerpt(body),
         error_message=error_message,
-        retry_after=retry_after_seconds(response.headers),
+        retry_after=response.retry_after,
         headers=response.headers,
     )
     if isinstance(error, RedirectError):

@@ -51,17 +51,18 @@ class RetryPolicy:
         *,
         idempotent: bool,
         status: int | None,
-        headers: Mapping[str, str] | None,
+        retry_after: float | None,
         request_sent: bool,
         certificate_failed: bool,
         max_retries: int | None = None,
     ) -> float | None:
         """Seconds to wait before trying attempt ``attempt`` again, or None to give up.
 
-        ``waited``: seconds the call already waited for earlier retries; ``status`` and
-        ``headers``: the answer (None without one). The wait is the server's
-        ``Retry-After`` if it sent one, else ``backoff``; a wait past what is left of
-        ``max_wait`` ends the call rather than being cut short.
+        ``waited``: seconds the call already waited for earlier retries; ``status``:
+        the answer's (None without one); ``retry_after``: its ``Retry-After`` in
+        seconds (``retry_after_seconds``). The wait is that if the server sent one,
+        else ``backoff``; a wait past what is left of ``max_wait`` ends the call
+        rather than being cut short.
         """
         if not may_retry(
             idempotent=idempotent,
@@ -72,8 +73,7 @@ class RetryPolicy:
             return None
         if attempt > (self.max_retries if max_retries is None else max_retries):
             return None
-        after = None if headers is None else retry_after_seconds(headers)
-        wait = backoff(attempt) if after is None else after
+        wait = backoff(attempt) if retry_after is None else retry_after
         return wait if waited + wait <= self.max_wait else None
 
 

@@ -22,7 +22,7 @@ from yarl import URL
 
 from ._auth import Secret
 from ._body import ACCEPT_ENCODING, read_body
-from ._retry import RetryPolicy
+from ._retry import RetryPolicy, retry_after_seconds
 from ._sessions import BORROWED_SESSION_CLOSED, Sessions, as_raised, attempt_timeout, was_sent
 from .errors import (
     APIConnectionError,
@@ -44,6 +44,8 @@ class Response:
     # Neither is shown: an error page, or a header, may echo the key.
     headers: Mapping[str, str] = attrs.field(repr=False)
     body: bytes = attrs.field(repr=False)
+    retry_after: float | None = None
+    """``Retry-After`` in seconds, read once from an answer that is not a success."""
 
 
 _NO_SLOT: AbstractAsyncContextManager[None] = contextlib.nullcontext()
@@ -163,14 +165,10 @@ class Transport:
             except APIConnectionError as exc:
                 outcome = exc
             status: int | None = None
-            headers_back: Mapping[str, str] | None = None
+            retry_after: float | None = None
             if isinstance(outcome, Response):
-                status, headers_back, sent, certificate_failed = (
-                    outcome.status,
-                    outcome.headers,
-                    True,
-                    False,
-                )
+                status, retry_after = outcome.status, outcome.retry_after
+                sent, certificate_failed = True, False
             else:
                 sent = outcome.request_sent
                 certificate_failed = isinstance(
@@ -181,7 +179,7 @@ class Transport:
                 waited,
                 idempotent=idempotent,
                 status=status,
-                headers=headers_back,
+                retry_after=retry_after,
                 request_sent=sent,
                 certificate_failed=certificate_failed,
                 max_retries=max_retries,
@@ -254,10 +252,12 @@ class Transport:
             ) as response:
                 if progress is not None and "Keep-Alive" in response.headers:
                     self._sessions.heed_keep_alive(response.headers["Keep-Alive"])
+                status = response.status
                 return Response(
-                    status=response.status,
+                    status=status,
                     headers=response.headers,
                     body=await read_body(response, method, path, self._max_response_bytes),
+                    retry_after=None if status < 300 else retry_after_seconds(response.headers),
                 )
         # Order matters. ConnectionTimeoutError is also an asyncio.TimeoutError and a
         # ServerTimeoutError, but it alone means nothing was sent. ClientConnectorError
