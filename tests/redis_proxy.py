@@ -40,7 +40,11 @@ class RedisProxy:
 
     async def _connected(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host, port = self._upstream.host, self._upstream.port
-        upstream_reader, upstream_writer = await asyncio.open_connection(host, port)
+        try:
+            upstream_reader, upstream_writer = await asyncio.open_connection(host, port)
+        except OSError:
+            writer.close()  # the client sees Redis unreachable, as without the proxy
+            return
         subscriber = False
 
         async def to_redis() -> None:
@@ -60,7 +64,11 @@ class RedisProxy:
                     self.published.set()
             writer.close()
 
-        await asyncio.gather(to_redis(), from_redis(), return_exceptions=True)
+        try:
+            await asyncio.gather(to_redis(), from_redis(), return_exceptions=True)
+        finally:
+            writer.close()
+            upstream_writer.close()
 
     def _track(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.ensure_future(self._connected(reader, writer))

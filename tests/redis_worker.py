@@ -51,8 +51,12 @@ class Worker:
     def _receive(self) -> Any:
         if not self._connection.poll(30):
             # Ask it what it is waiting on, so that a failure says where it hangs.
-            os.kill(self.process.pid or 0, signal.SIGUSR1)
-            tasks = self._connection.recv() if self._connection.poll(5) else "no answer"
+            assert self.process.pid is not None  # started
+            os.kill(self.process.pid, signal.SIGUSR1)
+            try:
+                tasks = self._connection.recv() if self._connection.poll(5) else "no answer"
+            except EOFError:
+                tasks = f"none: it exited with {self.process.exitcode}"
             raise AssertionError(f"the worker said nothing for 30 s; its tasks:\n{tasks}")
         try:
             return self._connection.recv()

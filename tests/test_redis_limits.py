@@ -356,10 +356,14 @@ async def test_a_grant_published_before_the_waiter_reads_its_answer_is_heard(
             await queued(redis_url, prefix, "acme", count=1)
             await holding.__aexit__(None, None, None)
             await asyncio.wait_for(proxy.published.wait(), 5)
-            # Loopback bytes are readable at once: a few turns of the event loop let
-            # the listener read the grant before the answer is sent on.
-            for _ in range(20):
+            # Loopback bytes are readable at once: within a few turns of the event loop
+            # the listener reads the grant, before the answer is sent on. Else this test
+            # would prove nothing: it fails unless the waiter's wake-up was set by then.
+            for _ in range(100):
+                if heard(second):
+                    break
                 await asyncio.sleep(0)
+            assert heard(second)
         await asyncio.wait_for(waiter, 10)
         granted_after = time.monotonic() - started
     print(f"\na grant read before the acquire's answer: slot held after {granted_after:.3f}s")
@@ -755,6 +759,12 @@ async def enter_and_leave(slot: AbstractAsyncContextManager[None]) -> None:
 async def leave_when(slot: AbstractAsyncContextManager[None], done: Awaitable[None]) -> None:
     await done
     await slot.__aexit__(None, None, None)
+
+
+def heard(limiter: RedisCompanyLimiter) -> bool:
+    """Whether the limiter's grant listener woke a waiter with its grant (private state)."""
+    wake_ups = limiter._grants._wake_ups.values()
+    return any(w.done() and not w.cancelled() and w.result() for w in wake_ups)
 
 
 async def test_fault_a_slot_freed_too_close_to_the_deadline_is_handed_back_unsent(
