@@ -38,6 +38,11 @@ WORKLOADS = {  # name: (size, unit, description)
 # Sequential gets only: this SDK's blocking twin and the official SDK's own blocking call.
 BLOCKING_CONTENDERS = ["sdk-blocking", "official-blocking"]
 STALL_CONTENDERS = ["sdk", "sdk-no-extras", "raw-aiohttp"]
+# Each SDK's client class, whose import time is reported.
+IMPORTED = [
+    ("codat_sync_expenses", "CodatSyncExpenses"),
+    ("codat_sync_for_expenses", "CodatSyncExpenses"),
+]
 STALL_CUSTOMERS = 20_000
 STALL_PAGE_SIZES = (1_000, 5_000)
 HELD_CUSTOMERS = 10_000
@@ -183,11 +188,13 @@ def main() -> None:
             for n in (10_000, 1_000_000)
         }
         report["us_per_customer"] = _worker("converter", "structure", 1_000, url)["us_per_customer"]
+        # The client class, as a user's code imports it: `import codat_sync_expenses`
+        # alone imports its names on first use, so it would time next to nothing.
         baseline = _import_seconds("pass")
         report["import_ms"] = {
-            name: round((_import_seconds(f"import {name}") - baseline) * 1000, 1)
-            for name in ("codat_sync_expenses", "codat_sync_for_expenses")
-            if name == "codat_sync_expenses" or "official" in contenders
+            module: round((_import_seconds(f"from {module} import {name}") - baseline) * 1000, 1)
+            for module, name in IMPORTED
+            if module == "codat_sync_expenses" or "official" in contenders
         }
         if args.profile:
             for workload in ("get", "walk"):
@@ -258,7 +265,10 @@ def _print_footer(report: dict[str, Any]) -> None:
     print("body to objects, 1,000-customer page, us per customer (median of 15):")
     for path, us in report["us_per_customer"].items():
         print(f"  {path:34} {us:6.2f}")
-    print(f"import time, ms (median of 7, less bare interpreter start): {report.get('import_ms')}")
+    print(
+        "import time of the client class, ms (median of 7, less bare interpreter start): "
+        f"{report.get('import_ms')}"
+    )
     print(f"load average after: {report['load_average_after']}")
 
 
