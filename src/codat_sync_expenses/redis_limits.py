@@ -161,9 +161,9 @@ class RedisCompanyLimiter:
             self._renewing = None
         self._post_held_back()
         self._closing = True  # from here on, nothing new starts in the background
-        # Releases and renewals: each command is bounded by redis_timeout.
-        while self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
+        # Releases and renewals, each bounded by redis_timeout. Gathered once: a finished
+        # task stays in the set until its done callback runs, which re-gathering never lets.
+        await asyncio.gather(*self._background, return_exceptions=True)
         await self._grants.aclose()
         await self._outage.aclose()
         await self._redis.aclose()
