@@ -31,13 +31,13 @@ class Outage:
         on_back: Callable[[], None],
         worker: str,
         workers_key: str,
-        lease: float,
+        lease_ms: int,
     ) -> None:
         self._redis = client
         self._check_in = client.register_script(CHECK_IN)
         self._worker = worker
         self._workers_key = workers_key
-        self._lease_ms = max(1, round(lease * 1000))
+        self._lease_ms = lease_ms
         self._on_back = on_back
         self._max_in_flight = max_in_flight
         self._timeout = timeout

@@ -91,6 +91,7 @@ class RedisCompanyLimiter:
         self.redis_timeout = check.seconds("redis_timeout", redis_timeout)
         self._key_prefix = key_prefix
         provisional = min(lease, redis_timeout)
+        lease_ms = max(1, round(lease * 1000))
         # Renewals confirm a new slot well within its provisional lease.
         self._renew_every = provisional / 3
         # A waiter asks Redis at least this often: to keep its place in the queue, and
@@ -114,12 +115,12 @@ class RedisCompanyLimiter:
             on_back=self._note_reachable,
             worker=self._worker,
             workers_key=f"{key_prefix}:workers",
-            lease=lease,
+            lease_ms=lease_ms,
         )
         # The arguments after the token, the same on every call.
         self._fixed_args: list[str | int] = [
             max_in_flight,
-            max(1, round(lease * 1000)),
+            lease_ms,
             f"{key_prefix}:wake:",
             max(1, round(provisional * 1000)),
         ]
@@ -182,8 +183,7 @@ class RedisCompanyLimiter:
         # No slot is taken after give_up: the request needs the rest of the timeout.
         give_up = None if timeout is None else time.monotonic() + longest_wait(timeout)
         held_back = self._held_back
-        grants = self._grants  # the waiter's wake-ups: expected before each ask
-        granted = grants.expect(token)
+        granted = self._grants.expect(token)  # before each ask: its grant may beat its answer
         try:
             if held_back is not None and held_back[0] == keys:
                 self._held_back = None
@@ -191,10 +191,10 @@ class RedisCompanyLimiter:
                 wait_ms = await self._run(script, keys, token, held_back[1])
             else:
                 wait_ms = await self._run(self._scripts.acquire, keys, token)
-            if wait_ms and not grants.subscribed:
-                await grants.listening()
+            if wait_ms and not self._grants.subscribed:
+                await self._grants.listening()
                 # A grant published before the subscription was live went unheard.
-                granted = grants.expect(token)
+                granted = self._grants.expect(token)
                 wait_ms = await self._run(self._scripts.acquire, keys, token)
             while wait_ms:
                 delay = min(wait_ms / 1000, self._ask_every)
@@ -206,13 +206,13 @@ class RedisCompanyLimiter:
                             company_id, self.max_in_flight, timeout, " shared through Redis"
                         )
                     delay = min(delay, left)
-                if await grants.woken(granted, delay):
+                if await self._grants.woken(granted, delay):
                     return
                 if self._outage.unreachable:
                     # Another caller found Redis unreachable: fall back with it.
                     raise RedisUnreachableError("another call found Redis unreachable")
                 # Renews our place in the queue and takes back leases that lapsed.
-                granted = grants.expect(token)
+                granted = self._grants.expect(token)
                 wait_ms = await self._run(self._scripts.acquire, keys, token)
             if give_up is not None and time.monotonic() > give_up:
                 # Granted, but with too little time left for the request: hand it on.
@@ -223,7 +223,7 @@ class RedisCompanyLimiter:
             self._release(keys, token)
             raise
         finally:
-            grants.forget(token)
+            self._grants.forget(token)
 
     def _release(self, keys: Keys, token: str) -> None:
         # Held back to the end of this turn of the event loop: the next acquire for
