@@ -476,6 +476,35 @@ async def test_a_release_does_not_wait_for_redis_and_aclose_waits_for_its_answer
         server.stop()
 
 
+async def test_a_loop_with_eager_tasks_shares_the_slot_and_closes(
+    redis_url: str, prefix: str
+) -> None:
+    if sys.version_info < (3, 12):
+        pytest.skip("eager tasks came in Python 3.12")
+    # An app may set asyncio.eager_task_factory: a task then runs at once, up to its first
+    # await, so the limiter's releases and grant listener start inside the caller's step.
+    loop = asyncio.get_running_loop()
+    previous = loop.get_task_factory()
+    loop.set_task_factory(asyncio.eager_task_factory)
+    try:
+        async with (
+            limiter(redis_url, prefix, max_in_flight=1, lease=30) as first,
+            limiter(redis_url, prefix, max_in_flight=1, lease=30) as second,
+        ):
+            holding = first.slot("acme", timeout=1)
+            await holding.__aenter__()
+            waiter = asyncio.ensure_future(enter_and_leave(second.slot("acme", timeout=10)))
+            await queued(redis_url, prefix, "acme", count=1)
+            released = time.monotonic()
+            await holding.__aexit__(None, None, None)
+            await asyncio.wait_for(waiter, 10)
+            granted_after = time.monotonic() - released
+    finally:
+        loop.set_task_factory(previous)
+    assert granted_after < 2  # heard, not found at the next ask 5 s later
+    assert await holders(redis_url, prefix, "acme") == 0  # both closes sent their releases
+
+
 _CLOSE_RIGHT_AFTER_A_RELEASE = """
 import asyncio, sys
 from codat_sync_expenses.redis_limits import RedisCompanyLimiter
